@@ -1,0 +1,5 @@
+"""``python -m proscribe``: the same as the ``proscribe`` command."""
+
+from proscribe.cli.app import main
+
+main()

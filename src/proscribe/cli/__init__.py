@@ -1,0 +1,1 @@
+"""The ``proscribe`` command line (Typer + rich)."""

@@ -1,0 +1,1 @@
+"""Fetching official list files from their publishers (``proscribe lists update``)."""

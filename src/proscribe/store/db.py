@@ -1,0 +1,62 @@
+"""Opening the store: one engine per database URL, migrated to the current schema on open.
+
+SQLite is the embedded default (WAL journal, so readers keep reading the
+current edition while an import writes, and a killed writer leaves nothing
+committed); PostgreSQL serves teams. Both are migrated by Alembic, never by
+``create_all``, so an existing store upgrades in place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says which database and why."""
+
+
+def open_engine(url: str, migrate: bool = True) -> Engine:
+    """An engine for ``url``, with the schema brought up to date."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        if parsed.drivername == "postgresql":
+            url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
+        engine = create_engine(url, pool_pre_ping=True)
+    if migrate:
+        try:
+            upgrade(engine)
+        except Exception as error:  # any driver error opening the database
+            engine.dispose()
+            raise StoreError(f"cannot open the store at {parsed.render_as_string()}: {error}") from error
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Run Alembic migrations to head on ``engine``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
