@@ -65,10 +65,14 @@ def main() -> None:
     peaks = [m for _, m in imports]
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {resource.getpagesize()}-byte pages")
     print(f"runs: {args.runs}")
-    print(f"parse + stage only (in process): median {statistics.median(parse_times):.2f} s "
-          f"(min {min(parse_times):.2f}, max {max(parse_times):.2f})")
-    print(f"full import (child process):     median {statistics.median(walls):.2f} s "
-          f"(min {min(walls):.2f}, max {max(walls):.2f})")
+    print(
+        f"parse + stage only (in process): median {statistics.median(parse_times):.2f} s "
+        f"(min {min(parse_times):.2f}, max {max(parse_times):.2f})"
+    )
+    print(
+        f"full import (child process):     median {statistics.median(walls):.2f} s "
+        f"(min {min(walls):.2f}, max {max(walls):.2f})"
+    )
     print(f"peak memory of the import:       median {statistics.median(peaks):.0f} MiB (max {max(peaks):.0f})")
 
 

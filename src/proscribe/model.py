@@ -160,7 +160,8 @@ class Entity:
         return list(seen)
 
     def to_dict(self) -> dict[str, Any]:
-        return _prune(dataclasses.asdict(self))
+        pruned: dict[str, Any] = _prune(dataclasses.asdict(self))
+        return pruned
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entity:

@@ -41,8 +41,15 @@ def expected_counts() -> tuple[int, int, int]:
 
 def test_sdn_diff_2019_to_2021_matches_the_files(cli: Callable[..., CliResult]) -> None:
     assert cli("lists", "import", str(LISTS / "ofac" / "2019")).exit_code == 0
-    result = cli("lists", "import", str(LISTS / "ofac" / "sdn.csv"), str(LISTS / "ofac" / "alt.csv"),
-                 str(LISTS / "ofac" / "add.csv"), str(LISTS / "ofac" / "sdn_comments.csv"), "--json")
+    result = cli(
+        "lists",
+        "import",
+        str(LISTS / "ofac" / "sdn.csv"),
+        str(LISTS / "ofac" / "alt.csv"),
+        str(LISTS / "ofac" / "add.csv"),
+        str(LISTS / "ofac" / "sdn_comments.csv"),
+        "--json",
+    )
     assert result.exit_code == 0, result.stderr
     summary = result.json()[0]
     added, removed, changed = expected_counts()

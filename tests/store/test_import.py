@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import LISTS, CliResult
+from tests.conftest import LISTS, CliResult, run_cli
 
 
 def ofac_ent_nums(path: Path) -> set[str]:
@@ -23,12 +24,29 @@ def un_counts() -> tuple[int, int]:
     return len(re.findall(r"<INDIVIDUAL>", text)), len(re.findall(r"<ENTITY>", text))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, object]]]:
+    """All shared lists imported once into an SQLite file; tests get a copy."""
+    home = tmp_path_factory.mktemp("template")
+    result = run_cli(["lists", "import", str(LISTS), "--json"], home, f"sqlite:///{home / 'proscribe.db'}")
+    assert result.exit_code == 0, result.stderr
+    return home / "proscribe.db", result.json()
+
+
 @pytest.fixture
-def imported(cli: Callable[..., CliResult]) -> list[dict[str, object]]:
+def imported(
+    cli: Callable[..., CliResult], database_url: str, request: pytest.FixtureRequest
+) -> list[dict[str, object]]:
+    if database_url.startswith("sqlite:///"):
+        template, summaries = request.getfixturevalue("sqlite_template")
+        target = Path(database_url.removeprefix("sqlite:///"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, target)
+        return summaries
     result = cli("lists", "import", str(LISTS), "--json")
     assert result.exit_code == 0, result.stderr
-    summaries: list[dict[str, object]] = result.json()
-    return summaries
+    imported_now: list[dict[str, object]] = result.json()
+    return imported_now
 
 
 def test_import_all_shared_lists_matches_the_files(

@@ -23,7 +23,7 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 class _Group(TyperGroup):
     """Reports a user's error as one line, ``error: <what and where>``, with exit status 1."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except USER_ERRORS as error:

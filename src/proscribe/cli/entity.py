@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import typer
 from rich.table import Table
 
@@ -60,7 +62,7 @@ def _render(entity: Entity, incoming: list[tuple[str, str, str]], note: str | No
     ]
     if entity.vessel:
         v = entity.vessel
-        vessel = [f"{k} {getattr(v, k)}" for k in v.__slots__ if getattr(v, k)]  # type: ignore[attr-defined]
+        vessel = [f"{k} {getattr(v, k)}" for k in v.__slots__ if getattr(v, k)]
         rows.append(("vessel", "; ".join(vessel)))
     rows += [(k.replace("_", " "), "; ".join(v)) for k, v in entity.attributes.items()]
     for label, value in rows:
@@ -76,18 +78,21 @@ def _render(entity: Entity, incoming: list[tuple[str, str, str]], note: str | No
     _table(
         "addresses",
         ("address", "country"),
-        [(a.full or ", ".join(filter(None, [a.street, a.city, a.region, a.postal_code])), a.country or "")
-         for a in entity.addresses],
+        [
+            (a.full or ", ".join(filter(None, [a.street, a.city, a.region, a.postal_code])), a.country or "")
+            for a in entity.addresses
+        ],
     )
-    relations = [(r.type, r.target_name, r.target_id or "", "" if r.share is None else f"{r.share:g}%")
-                 for r in entity.relations]
+    relations = [
+        (r.type, r.target_name, r.target_id or "", "" if r.share is None else f"{r.share:g}%") for r in entity.relations
+    ]
     relations += [(f"{t} (from)", c, i, "") for i, c, t in incoming]
     _table("relations", ("type", "name", "entity", "share"), relations)
     if entity.remarks:
         stdout.print(f"[dim]remarks[/dim] {entity.remarks}")
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     if not rows:
         return
     table = Table(*columns, title=title, title_justify="left")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -159,7 +158,10 @@ def _print_summaries(summaries: list[EditionSummary], as_json: bool) -> None:
             f"({_schemas(s.schema_counts)}), {s.name_count:,} names"
         )
         if s.previous_edition_id and s.status != "unchanged":
-            line += f"; against edition {s.previous_edition_id}: +{s.added:,} added, ~{s.changed:,} changed, -{s.removed:,} removed"
+            line += (
+                f"; against edition {s.previous_edition_id}: "
+                f"+{s.added:,} added, ~{s.changed:,} changed, -{s.removed:,} removed"
+            )
         stdout.print(line)
         for note in s.notes:
             stdout.print(f"  {note}")

@@ -53,7 +53,8 @@ def catalog() -> dict[str, SourceInfo]:
             "US trade.gov (Commerce, State, Treasury)",
             (
                 RemoteFile(
-                    "consolidated.csv", "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
+                    "consolidated.csv",
+                    "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv",
                 ),
             ),
         ),

@@ -43,7 +43,7 @@ class FetchedFile:
 
 
 def mirror_url(url: str, mirror: str | None) -> str:
-    """``url`` with its scheme and host replaced by ``mirror``'s, the path kept (an internal mirror of the publishers)."""
+    """``url`` with scheme and host replaced by ``mirror``'s, the path kept: an internal mirror of the publishers."""
     if not mirror:
         return url
     base = urlsplit(mirror)
@@ -76,9 +76,8 @@ def fetch_file(
             if attempt == attempts:
                 if isinstance(error, _Offline):
                     host = urlsplit(url).netloc
-                    raise FetchError(
-                        f"cannot reach {host} (offline?): {error}; import a local copy with `proscribe lists import FOLDER`"
-                    ) from error
+                    hint = "import a local copy with `proscribe lists import FOLDER`"
+                    raise FetchError(f"cannot reach {host} (offline?): {error}; {hint}") from error
                 raise FetchError(f"{url}: {error} (gave up after {attempts} attempts)") from error
             time.sleep(backoff * 2 ** (attempt - 1))
     raise AssertionError("unreachable")

@@ -74,7 +74,9 @@ def diff_editions(connection: Connection, source: str, from_id: int, to_id: int)
     diff.added = sorted((i, new_members[i][1]) for i in new_members.keys() - old_members.keys())
     diff.removed = sorted((i, old_members[i][1]) for i in old_members.keys() - new_members.keys())
     changed_ids = sorted(i for i in old_members.keys() & new_members.keys() if old_members[i][0] != new_members[i][0])
-    payloads = _payloads(connection, [old_members[i][0] for i in changed_ids] + [new_members[i][0] for i in changed_ids])
+    payloads = _payloads(
+        connection, [old_members[i][0] for i in changed_ids] + [new_members[i][0] for i in changed_ids]
+    )
     for entity_id in changed_ids:
         before = payloads[old_members[entity_id][0]]
         after = payloads[new_members[entity_id][0]]

@@ -175,44 +175,52 @@ def _write(connection: Connection, item: StagedList, now: datetime) -> EditionSu
         name_count=item.name_count,
         schema_counts=item.schema_counts,
         publisher_date=item.list_file.publisher_date,
-        previous_edition_id=current["id"] if current else None,
+        previous_edition_id=current.id if current else None,
     )
     if existing is not None:
-        if current is None or current["id"] != existing:
+        if current is None or current.id != existing:
             summary.notes.append(f"identical to stored edition {existing}; nothing imported")
         return summary
     edition_id = _insert_edition(connection, item, now)
     summary.edition_id = edition_id
     if current is not None:
-        summary.added, summary.changed, summary.removed = count_changes(connection, current["id"], edition_id)
+        summary.added, summary.changed, summary.removed = count_changes(connection, current.id, edition_id)
     if current is None or not _is_older(item, current):
         _make_current(connection, source, edition_id, now, replace=current is not None)
         summary.status = "imported"
     else:
         summary.status = "stored"
-        summary.notes.append(f"older than current edition {current['id']}: stored, current unchanged")
+        summary.notes.append(f"older than current edition {current.id}: stored, current unchanged")
     return summary
 
 
-def _current_edition(connection: Connection, source: str) -> dict[str, object] | None:
+@dataclass(frozen=True, slots=True)
+class _Current:
+    id: int
+    publisher_date: str | None
+    latest_listed_on: str | None
+    order_hint: int | None
+
+
+def _current_edition(connection: Connection, source: str) -> _Current | None:
     row = connection.execute(
         select(editions.c.id, editions.c.publisher_date, editions.c.latest_listed_on, editions.c.order_hint)
         .join(current_editions, current_editions.c.edition_id == editions.c.id)
         .where(current_editions.c.source == source)
     ).first()
-    return dict(row._mapping) if row else None
+    return _Current(row.id, row.publisher_date, row.latest_listed_on, row.order_hint) if row else None
 
 
-def _is_older(item: StagedList, current: dict[str, object]) -> bool:
+def _is_older(item: StagedList, current: _Current) -> bool:
     """Whether a new edition predates the current one: by publisher date, else newest listing, else highest id.
 
     Each test applies only when both editions carry that fact; with none in
     common, the edition imported last is taken as the newest.
     """
-    pairs = (
-        (item.list_file.publisher_date, current["publisher_date"]),
-        (item.latest_listed_on, current["latest_listed_on"]),
-        (item.order_hint, current["order_hint"]),
+    pairs: tuple[tuple[str | int | None, str | int | None], ...] = (
+        (item.list_file.publisher_date, current.publisher_date),
+        (item.latest_listed_on, current.latest_listed_on),
+        (item.order_hint, current.order_hint),
     )
     for new, old in pairs:
         if new is not None and old is not None:
@@ -240,7 +248,9 @@ def _insert_edition(connection: Connection, item: StagedList, now: datetime) -> 
             schema_counts=json.dumps(item.schema_counts),
         )
     )
-    edition_id = int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None
+    edition_id = int(key[0])
     _insert_new_records(connection, item.records)
     for start in range(0, len(item.records), _CHUNK):
         chunk = item.records[start : start + _CHUNK]
@@ -287,4 +297,3 @@ def _make_current(connection: Connection, source: str, edition_id: int, now: dat
         )
     else:
         connection.execute(insert(current_editions).values(source=source, edition_id=edition_id, updated_at=now))
-
