@@ -20,13 +20,14 @@ def country_code(text: str | None) -> str | None:
     cleaned = text.strip().strip(".;,")
     if not cleaned:
         return None
-    territory = lookup_territory(cleaned)
-    if territory is None:
-        return None
-    code = territory.ftm_country or territory.code
-    if not code:
-        return None
-    return code.split("-")[0].upper()
+    for candidate in (cleaned, cleaned.replace("-", " and "), cleaned.replace("-", " ")):
+        territory = lookup_territory(candidate)
+        if territory is None:
+            continue
+        code = (territory.ftm_country or territory.code or "").split("-")[0]
+        # historic entities (Serbia and Montenegro "csxx", the USSR "suhh") have no alpha-2 code
+        return code.upper() if len(code) == 2 else None
+    return None
 
 
 def country_codes(texts: list[str] | tuple[str, ...]) -> list[str]:
