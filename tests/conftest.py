@@ -101,3 +101,18 @@ def cli(tmp_path: Path, database_url: str) -> Callable[..., CliResult]:
     """``cli("lists", "show")``: the command against a fresh store (SQLite, and PostgreSQL)."""
     home = tmp_path / "home"
     return lambda *args: run_cli(list(args), home, database_url)
+
+
+@pytest.fixture(scope="session")
+def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with every shared list imported and the screening index built (once per test process)."""
+    home = tmp_path_factory.mktemp("loaded")
+    result = run_cli(["lists", "import", str(LISTS)], home, f"sqlite:///{home / 'proscribe.db'}")
+    assert result.exit_code == 0, result.stderr
+    return home
+
+
+@pytest.fixture
+def loaded_cli(loaded_home: Path) -> Callable[..., CliResult]:
+    """``loaded_cli("screen", "Hikvision")`` against the shared loaded home (read-only use)."""
+    return lambda *args: run_cli(list(args), loaded_home, f"sqlite:///{loaded_home / 'proscribe.db'}")

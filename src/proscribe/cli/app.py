@@ -74,10 +74,12 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from proscribe.cli import entity, lists
+    from proscribe.cli import entity, lists, screen
 
     app.add_typer(lists.app, name="lists")
     app.command("entity")(entity.show_entity)
+    app.command("screen")(screen.screen_command)
+    app.command("compare")(screen.compare_command)
 
 
 _register()

@@ -8,9 +8,10 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
-from proscribe.cli.app import context, print_json, stderr, stdout
+from proscribe.cli.app import AppContext, context, print_json, stderr, stdout
 from proscribe.errors import UserError
 from proscribe.fetch.update import select_sources, update_sources
+from proscribe.screening import rebuild
 from proscribe.sources import FORMATS
 from proscribe.sources.detect import scan
 from proscribe.store.diff import diff_editions
@@ -40,8 +41,10 @@ def import_command(
     def staged(item: StagedList) -> None:
         stderr.print(f"parsed {item.list_file.source} ({item.list_file.format}): {len(item.records)} entities")
 
-    summaries = import_lists(context(ctx).engine, found.lists, on_staged=None if as_json else staged)
+    app_ctx = context(ctx)
+    summaries = import_lists(app_ctx.engine, found.lists, on_staged=None if as_json else staged)
     _print_summaries(summaries, as_json)
+    _refresh_index(app_ctx, summaries, quiet=as_json)
 
 
 @app.command("update")
@@ -70,6 +73,16 @@ def update_command(
         if result.up_to_date:
             stderr.print(f"{result.source}: up to date (server reports no change)")
     _print_summaries(summaries, as_json)
+    _refresh_index(app_ctx, summaries, quiet=as_json)
+
+
+def _refresh_index(app_ctx: AppContext, summaries: list[EditionSummary], quiet: bool) -> None:
+    """Rebuild the screening index now, so the first screening after an import starts at once."""
+    if not any(s.status == "imported" for s in summaries):
+        return
+    _index, status = rebuild(app_ctx.engine, app_ctx.settings.index_dir)
+    if not quiet:
+        stderr.print(f"screening index rebuilt: {status.entities:,} entities in {status.built_in_seconds or 0:.1f} s")
 
 
 @app.command("show")

@@ -28,12 +28,7 @@ _MODULES = (
 def _load_formats() -> dict[str, Format]:
     formats: dict[str, Format] = {}
     for name in _MODULES:
-        try:
-            module = importlib.import_module(f"proscribe.sources.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"proscribe.sources.{name}":
-                continue  # format not built yet
-            raise
+        module = importlib.import_module(f"proscribe.sources.{name}")
         fmt: Format = module.FORMAT
         formats[fmt.key] = fmt
     return formats
