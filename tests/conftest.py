@@ -116,3 +116,10 @@ def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def loaded_cli(loaded_home: Path) -> Callable[..., CliResult]:
     """``loaded_cli("screen", "Hikvision")`` against the shared loaded home (read-only use)."""
     return lambda *args: run_cli(list(args), loaded_home, f"sqlite:///{loaded_home / 'proscribe.db'}")
+
+
+@pytest.fixture
+def sqlite_cli(tmp_path: Path) -> Callable[..., CliResult]:
+    """``sqlite_cli("monitor", "run")``: the command against a fresh embedded store only."""
+    home = tmp_path / "home"
+    return lambda *args: run_cli(list(args), home, f"sqlite:///{home / 'proscribe.db'}")

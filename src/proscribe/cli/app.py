@@ -74,9 +74,15 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from proscribe.cli import entity, lists, screen
+    from proscribe.cli import alerts, audit, config, devices, entity, lists, monitor, parties, screen
 
     app.add_typer(lists.app, name="lists")
+    app.add_typer(parties.app, name="parties")
+    app.add_typer(monitor.app, name="monitor")
+    app.add_typer(alerts.app, name="alerts")
+    app.add_typer(audit.app, name="audit")
+    app.add_typer(config.app, name="config")
+    app.add_typer(devices.app, name="devices")
     app.command("entity")(entity.show_entity)
     app.command("screen")(screen.screen_command)
     app.command("compare")(screen.compare_command)

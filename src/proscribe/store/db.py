@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -52,6 +52,14 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT just generated."""
+    key = result.inserted_primary_key
+    if key is None or key[0] is None:
+        raise StoreError("the database returned no key for a new row")
+    return int(key[0])
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -23,6 +23,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from proscribe.model import Entity
 from proscribe.sources import FORMATS, ListFile, ListFormatError
 from proscribe.sources.relations import resolve_relations
+from proscribe.store import audit
+from proscribe.store.audit import default_actor, write_transaction
+from proscribe.store.db import inserted_id
 from proscribe.store.diff import count_changes
 from proscribe.store.schema import current_editions, edition_entities, editions, entity_records
 
@@ -144,6 +147,7 @@ def import_lists(
     engine: Engine,
     list_files: list[ListFile],
     on_staged: Callable[[StagedList], None] | None = None,
+    actor: str | None = None,
 ) -> list[EditionSummary]:
     """Stage every list, then write all of them in one transaction; return a summary per list."""
     staged: list[StagedList] = []
@@ -155,8 +159,29 @@ def import_lists(
     # Several editions of one source in one command: oldest first, so the newest ends current.
     staged.sort(key=lambda s: (s.list_file.source, s.sort_key))
     now = datetime.now(UTC)
-    with engine.begin() as connection:
-        return [_write(connection, item, now) for item in staged]
+    who = actor or default_actor()
+    with write_transaction(engine) as connection:
+        summaries = [_write(connection, item, now) for item in staged]
+        for summary in summaries:
+            if summary.status != "unchanged":
+                audit.append(connection, who, "list.import", f"{summary.source}/{summary.edition_id}", _event(summary))
+        return summaries
+
+
+def _event(summary: EditionSummary) -> dict[str, object]:
+    return {
+        "source": summary.source,
+        "edition": summary.edition_id,
+        "status": summary.status,
+        "format": summary.format,
+        "files": summary.files,
+        "publisher_date": summary.publisher_date,
+        "entities": summary.entity_count,
+        "previous_edition": summary.previous_edition_id,
+        "added": summary.added,
+        "changed": summary.changed,
+        "removed": summary.removed,
+    }
 
 
 def _write(connection: Connection, item: StagedList, now: datetime) -> EditionSummary:
@@ -248,9 +273,7 @@ def _insert_edition(connection: Connection, item: StagedList, now: datetime) -> 
             schema_counts=json.dumps(item.schema_counts),
         )
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    edition_id = int(key[0])
+    edition_id = inserted_id(result)
     _insert_new_records(connection, item.records)
     for start in range(0, len(item.records), _CHUNK):
         chunk = item.records[start : start + _CHUNK]

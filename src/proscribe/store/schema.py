@@ -78,3 +78,25 @@ download_state = Table(
     Column("content_hash", String(64)),
     Column("fetched_at", DateTime(timezone=True), nullable=False),
 )
+
+# The audit trail (see proscribe.store.audit): every import, run, alert and decision, hash-chained.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),  # ISO timestamp, hashed as written
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("payload", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1: the lock appenders take
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

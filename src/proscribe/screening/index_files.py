@@ -1,0 +1,93 @@
+"""The screening index of a proscribe home: built from the store's current editions, kept on disk.
+
+Screening must start fast in a new process (a CLI call, an API worker) and
+must never screen against a stale index. The index file sits in the home's
+``index`` folder with a small JSON stamp naming the current edition of every
+source it was built from; opening compares that stamp with the store and
+rebuilds when any edition changed. Writes go to a temporary file first and are
+renamed into place, so a reader never sees half an index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from proscribe.config import Settings
+from proscribe.match import IndexFormatError, Screener, ScreeningIndex, build_index
+from proscribe.store.queries import current_edition_ids, iter_current_entities
+
+INDEX_FILE = "screening.idx"
+STAMP_FILE = "screening.json"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStatus:
+    path: Path
+    editions: dict[str, int]
+    entities: int
+    built_in_seconds: float | None  # None when loaded from disk
+
+
+def _stamp(index_dir: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((index_dir / STAMP_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def is_current(index_dir: Path, editions: dict[str, int]) -> bool:
+    stamp = _stamp(index_dir)
+    return bool(stamp and stamp.get("editions") == editions and (index_dir / INDEX_FILE).is_file())
+
+
+def rebuild(engine: Engine, index_dir: Path) -> tuple[ScreeningIndex, IndexStatus]:
+    """Build the index from every current edition and save it with its stamp."""
+    start = time.perf_counter()
+    with engine.connect() as connection:
+        editions = current_edition_ids(connection)
+        index = build_index(iter_current_entities(connection))
+    elapsed = time.perf_counter() - start
+    index_dir.mkdir(parents=True, exist_ok=True)
+    index.save(index_dir / INDEX_FILE)  # written aside and renamed; the stamp follows it
+    stamp = {"editions": editions, "entities": len(index), "built_at": time.time()}
+    _atomic(index_dir / STAMP_FILE, lambda p: Path(p).write_text(json.dumps(stamp, indent=2)))
+    return index, IndexStatus(index_dir / INDEX_FILE, editions, len(index), elapsed)
+
+
+def load_index(settings: Settings, engine: Engine) -> tuple[ScreeningIndex, IndexStatus]:
+    """The current index: from disk when its stamp matches the store, rebuilt otherwise."""
+    with engine.connect() as connection:
+        editions = current_edition_ids(connection)
+    index_dir = settings.index_dir
+    if is_current(index_dir, editions):
+        try:
+            index = ScreeningIndex.load(index_dir / INDEX_FILE)
+            return index, IndexStatus(index_dir / INDEX_FILE, editions, len(index), None)
+        except (IndexFormatError, OSError, ValueError, EOFError):
+            pass  # an unreadable or outdated index file is rebuilt, never trusted
+    return rebuild(engine, index_dir)
+
+
+def open_screener(settings: Settings, engine: Engine, **options: Any) -> Screener:
+    index, _status = load_index(settings, engine)
+    return Screener(index, **options)
+
+
+def _atomic(target: Path, write: Any) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

@@ -1,0 +1,1 @@
+"""The compliance workflow: the counterparty register, monitoring, alerts and decisions."""

@@ -1,0 +1,322 @@
+"""Monitoring: re-screen only what changed, and raise only new alerts.
+
+The first run screens every party against every current list. Later runs
+screen (a) parties whose screened fields changed, against every list, and
+(b) every other party against only the list entries added or changed since
+the last run, taken from the edition diff. An alert is opened for a new
+(party, entity) hit, or for a pair whose party or list entry changed since it
+was last alerted or decided; a pair decided as a false positive stays quiet
+until one side changes, and then comes back saying what changed.
+
+A run computes everything first and writes it in one transaction, with the
+audit events: interrupting it leaves nothing, and running it twice opens
+nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from proscribe.config import Settings
+from proscribe.match import Match, Query, Screener, build_index
+from proscribe.model import Entity
+from proscribe.screening import load_index
+from proscribe.store import audit
+from proscribe.store.audit import write_transaction
+from proscribe.store.db import inserted_id
+from proscribe.store.diff import changed_fields
+from proscribe.store.queries import current_edition_ids
+from proscribe.store.schema import edition_entities, entity_records
+from proscribe.workflow.parties import Party, active_parties
+from proscribe.workflow.settings import get_setting
+from proscribe.workflow.tables import alerts, monitor_runs, party_screenings
+
+ACTIVE = ("open", "escalated", "pending-approval")
+
+
+@dataclass(slots=True)
+class RunReport:
+    run_id: int | None
+    mode: str  # full | delta | idle
+    parties: int
+    parties_screened: int
+    entries_considered: int
+    alerts_opened: int
+    hits: int
+    seconds: float
+    editions: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "mode": self.mode,
+            "parties": self.parties,
+            "parties_screened": self.parties_screened,
+            "entries_considered": self.entries_considered,
+            "alerts_opened": self.alerts_opened,
+            "hits": self.hits,
+            "seconds": round(self.seconds, 3),
+            "editions": self.editions,
+        }
+
+
+@dataclass(slots=True)
+class Hit:
+    party: Party
+    match: Match
+
+
+def party_query(party: Party) -> Query:
+    return Query.build(party.name, party.type, party.date_of_birth, party.country, party.id_number, party.party_id)
+
+
+def screen_parties(screener: Screener, targets: Iterable[Party], threshold: float | None) -> list[Hit]:
+    hits: list[Hit] = []
+    for party in targets:
+        result = screener.screen(party_query(party), threshold=threshold, limit=25)
+        hits.extend(Hit(party, m) for m in result.matches if m.match)
+    return hits
+
+
+def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float | None = None) -> RunReport:
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    with engine.connect() as connection:
+        editions = current_edition_ids(connection)
+        last = connection.execute(select(monitor_runs).order_by(monitor_runs.c.id.desc()).limit(1)).first()
+        register = active_parties(connection)
+        screened = {r.party_id: r.record_hash for r in connection.execute(select(party_screenings))}
+        if threshold is None and get_setting(connection, "monitor_threshold"):
+            threshold = float(get_setting(connection, "monitor_threshold"))
+    full_index, _ = load_index(settings, engine)
+    full = Screener(full_index)
+    threshold = full.threshold if threshold is None else threshold
+    if last is None:
+        mode, changed_parties, others, delta = "full", register, [], []
+    else:
+        changed_parties = [p for p in register if screened.get(p.party_id) != p.screening_hash]
+        others = [p for p in register if screened.get(p.party_id) == p.screening_hash]
+        with engine.connect() as connection:
+            delta = _changed_entities(connection, json.loads(last.editions), editions)
+        mode = "delta"
+        if not changed_parties and not delta:
+            return RunReport(None, "idle", len(register), 0, 0, 0, 0, time.perf_counter() - clock, editions)
+    hits = screen_parties(full, changed_parties, threshold)
+    considered = len(full_index) if mode == "full" or changed_parties else 0
+    if delta and others:
+        hits += screen_parties(Screener(build_index(delta)), others, threshold)
+        considered = max(considered, len(delta))
+    fully_screened = register if mode == "full" else changed_parties
+    screened_count = len(fully_screened) + (len(others) if delta else 0)
+    with write_transaction(engine) as connection:
+        run_id = _insert_run(connection, started, mode, editions, threshold, screened_count, considered, actor)
+        opened = _open_alerts(connection, hits, editions, run_id, actor)
+        _mark_screened(connection, fully_screened, run_id)
+        connection.execute(update(monitor_runs).where(monitor_runs.c.id == run_id).values(alerts_opened=opened))
+        report = RunReport(
+            run_id,
+            mode,
+            len(register),
+            screened_count,
+            considered,
+            opened,
+            len(hits),
+            time.perf_counter() - clock,
+            editions,
+        )
+        audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
+    return report
+
+
+def _changed_entities(connection: Connection, before: dict[str, int], now: dict[str, int]) -> list[Entity]:
+    """Entities of the current editions that were added or changed since the editions of the last run."""
+    wanted: list[tuple[int, list[str] | None]] = []
+    for source, edition in now.items():
+        previous = before.get(source)
+        if previous == edition:
+            continue
+        if previous is None:
+            wanted.append((edition, None))  # a new list: every entry is new
+            continue
+        old = edition_entities.alias("old")
+        rows = connection.execute(
+            select(edition_entities.c.entity_id)
+            .select_from(
+                edition_entities.outerjoin(
+                    old, (old.c.entity_id == edition_entities.c.entity_id) & (old.c.edition_id == previous)
+                )
+            )
+            .where(
+                edition_entities.c.edition_id == edition,
+                (old.c.entity_id.is_(None)) | (old.c.record_hash != edition_entities.c.record_hash),
+            )
+        )
+        wanted.append((edition, [r.entity_id for r in rows]))
+    entities: list[Entity] = []
+    for edition, ids in wanted:
+        query = (
+            select(entity_records.c.data)
+            .join(edition_entities, edition_entities.c.record_hash == entity_records.c.record_hash)
+            .where(edition_entities.c.edition_id == edition)
+        )
+        if ids is not None:
+            if not ids:
+                continue
+            for start in range(0, len(ids), 900):
+                chunk = query.where(edition_entities.c.entity_id.in_(ids[start : start + 900]))
+                entities += [Entity.from_dict(json.loads(d)) for d in connection.execute(chunk).scalars()]
+        else:
+            entities += [Entity.from_dict(json.loads(d)) for d in connection.execute(query).scalars()]
+    return entities
+
+
+def _insert_run(
+    connection: Connection,
+    started: datetime,
+    mode: str,
+    editions: dict[str, int],
+    threshold: float,
+    screened: int,
+    considered: int,
+    actor: str,
+) -> int:
+    result = connection.execute(
+        insert(monitor_runs).values(
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            mode=mode,
+            editions=json.dumps(editions),
+            threshold=threshold,
+            parties_screened=screened,
+            entries_considered=considered,
+            alerts_opened=0,
+            actor=actor,
+        )
+    )
+    return inserted_id(result)
+
+
+def _mark_screened(connection: Connection, screened: Sequence[Party], run_id: int) -> None:
+    ids = [p.party_id for p in screened]
+    for start in range(0, len(ids), 900):
+        connection.execute(party_screenings.delete().where(party_screenings.c.party_id.in_(ids[start : start + 900])))
+    if screened:
+        connection.execute(
+            insert(party_screenings),
+            [{"party_id": p.party_id, "record_hash": p.screening_hash, "run_id": run_id} for p in screened],
+        )
+
+
+def _entity_versions(
+    connection: Connection, editions: dict[str, int], ids: set[str]
+) -> dict[str, tuple[str, int, str]]:
+    """entity id -> (version hash, edition id, stored JSON) in the current editions."""
+    found: dict[str, tuple[str, int, str]] = {}
+    listed = sorted(ids)
+    current = list(editions.values())
+    for start in range(0, len(listed), 900):
+        rows = connection.execute(
+            select(
+                edition_entities.c.entity_id,
+                edition_entities.c.record_hash,
+                edition_entities.c.edition_id,
+                entity_records.c.data,
+            )
+            .join(entity_records, entity_records.c.record_hash == edition_entities.c.record_hash)
+            .where(
+                edition_entities.c.entity_id.in_(listed[start : start + 900]),
+                edition_entities.c.edition_id.in_(current),
+            )
+        )
+        for row in rows:
+            found[row.entity_id] = (row.record_hash, row.edition_id, row.data)
+    return found
+
+
+def _open_alerts(connection: Connection, hits: list[Hit], editions: dict[str, int], run_id: int, actor: str) -> int:
+    best: dict[tuple[str, str], Hit] = {}
+    for hit in hits:
+        key = (hit.party.party_id, hit.match.entity_id)
+        if key not in best or hit.match.score > best[key].match.score:
+            best[key] = hit
+    versions = _entity_versions(connection, editions, {e for _, e in best})
+    opened = 0
+    now = datetime.now(UTC)
+    for (party_id, entity_id), hit in sorted(best.items()):
+        entity_hash, edition_id, entity_json = versions[entity_id]
+        previous = connection.execute(
+            select(alerts)
+            .where(alerts.c.party_id == party_id, alerts.c.entity_id == entity_id)
+            .order_by(alerts.c.id.desc())
+            .limit(1)
+        ).first()
+        party_hash = hit.party.screening_hash
+        if previous is not None and previous.entity_hash == entity_hash and previous.party_hash == party_hash:
+            continue  # alerted (or decided) for exactly this party and list entry already
+        reason = _reason(previous, hit.party, entity_json)
+        result = connection.execute(
+            insert(alerts).values(
+                party_id=party_id,
+                entity_id=entity_id,
+                status="open",
+                score=hit.match.score,
+                party_hash=party_hash,
+                entity_hash=entity_hash,
+                edition_id=edition_id,
+                party_snapshot=json.dumps(hit.party.record(), ensure_ascii=False),
+                entity_snapshot=entity_json,
+                explanation=json.dumps(hit.match.to_dict(), ensure_ascii=False),
+                reason=reason,
+                previous_alert_id=previous.id if previous is not None else None,
+                run_id=run_id,
+                created_at=now,
+                lock_version=0,
+            )
+        )
+        alert_id = inserted_id(result)
+        if previous is not None and previous.status in ACTIVE:
+            connection.execute(
+                update(alerts)
+                .where(alerts.c.id == previous.id)
+                .values(status="superseded", lock_version=previous.lock_version + 1)
+            )
+        audit.append(
+            connection,
+            actor,
+            "alert.open",
+            f"alert/{alert_id}",
+            {
+                "party_id": party_id,
+                "entity_id": entity_id,
+                "score": round(hit.match.score, 4),
+                "edition": edition_id,
+                "reason": reason,
+                "run": run_id,
+            },
+        )
+        opened += 1
+    return opened
+
+
+def _reason(previous: Any, party: Party, entity_json: str) -> str:
+    if previous is None:
+        return "new hit"
+    parts = []
+    if previous.entity_snapshot != entity_json:
+        fields = changed_fields(json.loads(previous.entity_snapshot), json.loads(entity_json))
+        parts.append(f"list entry changed ({', '.join(fields) or 'record'})")
+    before = json.loads(previous.party_snapshot)
+    party_fields = [
+        k for k in ("name", "type", "country", "date_of_birth", "id_number") if before.get(k) != getattr(party, k)
+    ]
+    if party_fields:
+        parts.append(f"party changed ({', '.join(party_fields)})")
+    status = f" since alert {previous.id} ({previous.status})"
+    return ("; ".join(parts) or "re-screened") + status
