@@ -1,0 +1,402 @@
+"""The candidate index: every listed name as weighted tokens, with the keys that find them fast.
+
+Built once from a plain iterable of :class:`~proscribe.model.Entity` (the store
+hands over its current editions; this module knows nothing of the store), kept
+in memory, and saved to one file that a new process loads in well under a
+second. What it holds, and why:
+
+- token postings (token -> listed names), with an IDF rarity per token, so a
+  query walks only the postings of its rare tokens;
+- merged-adjacent-token entries (``abdul`` + ``rahman`` -> ``abdulrahman``), so a
+  name written as one word finds the listed name written as two;
+- for every listed token, its neighbours precomputed at build time: fuzzy
+  (SymSpell-style one-deletion map checked with OSA distance), phonetic
+  (metaphone), consonant skeleton, and rigour name-equivalence symbols; a query
+  token never seen at build time is looked up through the same maps;
+- the secondary facts each entity needs for scoring (dates of birth,
+  countries, identifiers) and an identifier map for decisive ID matches.
+
+The saved file is ``MAGIC``, a format version, then one ``marshal`` blob of
+plain lists, tuples and dicts: marshal reads such data several times faster
+than pickle, and the version lets a newer release refuse a stale file.
+"""
+
+from __future__ import annotations
+
+import math
+import marshal
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from proscribe.match.features import KIND_WEIGHT, LOCATION_WEIGHT, Facts, normalize_identifier
+from proscribe.match.keys import deletions, phonetic, skeleton, token_similarity
+from proscribe.match.normalize import Token, name_forms, name_symbols
+from proscribe.model import Entity, NameKind
+
+MAGIC = b"PSCRIDX"
+FORMAT_VERSION = 1
+
+# One neighbour: (vocabulary id, similarity, kind, edit distance)
+Neighbour = tuple[int, float, str, int]
+_KIND_CODES = {"word": "w", "number": "n", "legal": "l", "org_term": "o", "honorific": "h"}
+KIND_NAMES = {code: name for name, code in _KIND_CODES.items()}
+
+
+class IndexFormatError(Exception):
+    """A saved index this version cannot read (wrong file, or an older or newer format)."""
+
+
+class ScreeningIndex:
+    """Listed names as token ids, postings, neighbour maps and entity facts; see the module docstring."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.entity_ids: list[str] = data["entity_ids"]
+        self.entity_info: list[tuple[str, str, str, str, tuple[str, ...]]] = data["entity_info"]
+        self.entity_facts: list[tuple[Any, ...]] = data["entity_facts"]
+        self.name_entity: list[int] = data["name_entity"]
+        self.name_text: list[str] = data["name_text"]
+        self.name_tokens: list[tuple[int, ...]] = data["name_tokens"]
+        self.name_kinds: list[str] = data["name_kinds"]
+        self.name_weights: list[tuple[float, ...]] = data["name_weights"]
+        self.name_merged: list[tuple[int, ...]] = data["name_merged"]
+        self.name_weak: list[bool] = data["name_weak"]
+        self.vocab: list[str] = data["vocab"]
+        self.rarity: list[float] = data["rarity"]
+        self.vocab_symbols: list[tuple[str, ...]] = data["vocab_symbols"]
+        self.postings: list[tuple[int, ...]] = data["postings"]
+        self.neighbours: list[tuple[Any, ...]] = data["neighbours"]
+        self.deletes: dict[str, tuple[int, ...]] = data["deletes"]
+        self.phonetic_map: dict[str, tuple[int, ...]] = data["phonetic_map"]
+        self.skeleton_map: dict[str, tuple[int, ...]] = data["skeleton_map"]
+        self.symbol_map: dict[str, tuple[int, ...]] = data["symbol_map"]
+        self.identifier_map: dict[str, tuple[int, ...]] = data["identifier_map"]
+        self.lexicon: dict[str, tuple[str, ...]] = data["lexicon"]
+        self.max_rarity: float = data["max_rarity"]
+        self.vocab_index: dict[str, int] = {text: i for i, text in enumerate(self.vocab)}
+        self.name_total: list[float] = [sum(weights) for weights in self.name_weights]
+        self._symbol_sets: dict[int, frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.entity_ids)
+
+    @property
+    def name_count(self) -> int:
+        return len(self.name_text)
+
+    def facts(self, entity: int) -> Facts:
+        schema, dates, countries, identifiers = self.entity_facts[entity]
+        return Facts(schema, dates, countries, identifiers)
+
+    def symbols_of(self, vocab_id: int) -> frozenset[str]:
+        found = self._symbol_sets.get(vocab_id)
+        if found is None:
+            found = self._symbol_sets[vocab_id] = frozenset(self.vocab_symbols[vocab_id])
+        return found
+
+    def token_symbols(self, token: Token) -> frozenset[str]:
+        """A query token's symbols: its organisation symbols plus the name equivalences the build looked up."""
+        found = self.lexicon.get(token.text)
+        original = self.lexicon.get(token.original) if token.original != token.text else None
+        if not found and not original:
+            return token.symbols
+        return token.symbols.union(found or (), original or ())
+
+    def stored_neighbours(self, vocab_id: int) -> dict[int, tuple[float, str, int]]:
+        """The build-time neighbour map of a listed token, itself included as exact."""
+        flat = self.neighbours[vocab_id]
+        found: dict[int, tuple[float, str, int]] = {vocab_id: (1.0, "exact", 0)}
+        for k in range(0, len(flat), 4):
+            found[flat[k]] = (flat[k + 1], flat[k + 2], flat[k + 3])
+        return found
+
+    def find_neighbours(
+        self, text: str, symbols: frozenset[str], consonantal: bool, mode: str = "word"
+    ) -> dict[int, tuple[float, str, int]]:
+        """Every listed token related to ``text``, with similarity, kind and edit distance."""
+        return find_neighbours(
+            text,
+            symbols,
+            consonantal,
+            mode,
+            self.vocab,
+            self.vocab_index,
+            self.symbols_of,
+            (self.deletes, self.phonetic_map, self.skeleton_map, self.symbol_map),
+        )
+
+    def token_rarity(self, text: str, neighbours: dict[int, tuple[float, str, int]]) -> float:
+        """The rarity of a query token: its own if listed, else its closest listed neighbour's, else the maximum."""
+        own = self.vocab_index.get(text)
+        if own is not None:
+            return self.rarity[own]
+        best = max(neighbours.items(), key=lambda item: (item[1][0], -self.rarity[item[0]]), default=None)
+        return self.rarity[best[0]] if best else self.max_rarity
+
+    def save(self, path: Path | str) -> None:
+        """Write the index to one file (written aside and renamed, so readers never see half a file)."""
+        target = Path(path)
+        temporary = target.with_name(target.name + ".tmp")
+        with temporary.open("wb") as handle:
+            handle.write(MAGIC + FORMAT_VERSION.to_bytes(2, "big"))
+            handle.write(marshal.dumps(self.data))
+        temporary.replace(target)
+
+    @classmethod
+    def load(cls, path: Path | str) -> ScreeningIndex:
+        blob = Path(path).read_bytes()
+        if not blob.startswith(MAGIC):
+            raise IndexFormatError(f"{path}: not a screening index file")
+        version = int.from_bytes(blob[len(MAGIC) : len(MAGIC) + 2], "big")
+        if version != FORMAT_VERSION:
+            raise IndexFormatError(f"{path}: index format {version}, this version reads {FORMAT_VERSION}: rebuild it")
+        return cls(marshal.loads(blob[len(MAGIC) + 2 :]))
+
+
+SymbolsOf = Any  # Callable[[int], frozenset[str]]
+
+
+def find_neighbours(
+    text: str,
+    symbols: frozenset[str],
+    consonantal: bool,
+    mode: str,
+    vocab: list[str],
+    vocab_index: dict[str, int],
+    symbols_of: SymbolsOf,
+    maps: tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]],
+) -> dict[int, tuple[float, str, int]]:
+    """Look a token up through the deletion, phonetic, skeleton and symbol maps, then verify each hit.
+
+    ``mode`` is :func:`token_similarity`'s: ``syllable`` looks up equivalence symbols only.
+    """
+    deletes, phonetic_map, skeleton_map, symbol_map = maps
+    candidates: set[int] = set()
+    if mode != "syllable" and len(text) >= 3 and text.isalpha():
+        for key in deletions(text):
+            candidates.update(deletes.get(key, ()))
+            shorter = vocab_index.get(key)  # listed words too short for the deletion map (YYU / YU)
+            if shorter is not None:
+                candidates.add(shorter)
+        candidates.update(deletes.get(text, ()))
+        key = phonetic(text)
+        if len(key) >= 3 and len(text) >= 4 and not consonantal and mode == "word":
+            candidates.update(phonetic_map.get(key, ()))
+    if text.isalpha() and (mode == "word" or consonantal):
+        shortest = 2 if consonantal else 3  # shorter skeletons never count (see keys.skeletons_agree)
+        for key in skeleton(text, consonantal):
+            if len(key) >= shortest:
+                candidates.update(skeleton_map.get(key, ()))
+    if mode != "merged":
+        for symbol in symbols:
+            if not symbol.startswith("[NUM:"):
+                candidates.update(symbol_map.get(symbol, ()))
+    found: dict[int, tuple[float, str, int]] = {}
+    own = vocab_index.get(text)
+    if own is not None:
+        found[own] = (1.0, "exact", 0)
+    for vocab_id in candidates:
+        if vocab_id == own:
+            continue
+        sim, kind, distance = token_similarity(text, vocab[vocab_id], symbols, symbols_of(vocab_id), consonantal, mode)
+        if sim > 0:
+            found[vocab_id] = (sim, kind, distance)
+    return found
+
+
+class IndexBuilder:
+    """Accumulates entities, then computes weights, postings and neighbour maps in :meth:`finish`."""
+
+    def __init__(self) -> None:
+        self.entity_ids: list[str] = []
+        self.entity_info: list[tuple[str, str, str, str, tuple[str, ...]]] = []
+        self.entity_facts: list[tuple[Any, ...]] = []
+        self.name_entity: list[int] = []
+        self.name_text: list[str] = []
+        self.name_tokens: list[tuple[int, ...]] = []
+        self.name_kinds: list[str] = []
+        self.name_location: list[tuple[bool, ...]] = []
+        self.name_weak: list[bool] = []
+        self.vocab: list[str] = []
+        self.vocab_index: dict[str, int] = {}
+        self.vocab_symbols: list[set[str]] = []
+        self.consonantal: list[bool] = []
+        self.originals: set[str] = set()
+        self.df: list[int] = []
+
+    def intern(self, text: str) -> int:
+        found = self.vocab_index.get(text)
+        if found is None:
+            found = self.vocab_index[text] = len(self.vocab)
+            self.vocab.append(text)
+            self.vocab_symbols.append(set())
+            self.consonantal.append(False)
+            self.df.append(0)
+        return found
+
+    def add(self, entity: Entity) -> None:
+        index = len(self.entity_ids)
+        self.entity_ids.append(entity.id)
+        self.entity_info.append(
+            (entity.source, entity.source_id, entity.schema.value, entity.caption, tuple(entity.programs))
+        )
+        dates = tuple((d.value, d.end) for d in entity.birth_dates)
+        identifiers = tuple(dict.fromkeys(v for i in entity.identifiers if (v := normalize_identifier(i.value))))
+        self.entity_facts.append((entity.schema.value, dates, tuple(entity.countries), identifiers))
+        seen: set[tuple[int, ...]] = set()
+        for name in entity.names:
+            for form in name_forms(name.value, entity.schema):
+                self._add_form(index, name.value, form.tokens, name.kind is NameKind.WEAK, seen)
+
+    def _add_form(self, entity: int, text: str, tokens: tuple[Token, ...], weak: bool, seen: set[Any]) -> None:
+        ids = tuple(self.intern(token.text) for token in tokens)
+        if not ids or ids in seen:
+            return
+        seen.add(ids)
+        for token, vocab_id in zip(tokens, ids, strict=True):
+            self.vocab_symbols[vocab_id].update(token.symbols)
+            if token.original != token.text:
+                self.originals.add(token.original)
+                self.vocab_symbols[vocab_id].update(name_symbols(token.original))
+            self.consonantal[vocab_id] = self.consonantal[vocab_id] or token.consonantal
+        for vocab_id in set(ids):
+            self.df[vocab_id] += 1
+        self.name_entity.append(entity)
+        self.name_text.append(text)
+        self.name_tokens.append(ids)
+        self.name_kinds.append("".join(_KIND_CODES[token.kind.value] for token in tokens))
+        self.name_location.append(tuple(token.location for token in tokens))
+        self.name_weak.append(weak)
+
+    def finish(self) -> ScreeningIndex:
+        names = len(self.name_tokens)
+        listed = len(self.vocab)  # ids from here on are merged pairs
+        rarity = [math.log((names + 1) / (df + 0.5)) for df in self.df]
+        weights = [
+            tuple(
+                rarity[t] * KIND_WEIGHT[KIND_NAMES[k]] * (LOCATION_WEIGHT if loc else 1.0)
+                for t, k, loc in zip(ids, kinds, locs, strict=True)
+            )
+            for ids, kinds, locs in zip(self.name_tokens, self.name_kinds, self.name_location, strict=True)
+        ]
+        merged: list[tuple[int, ...]] = []
+        for ids in self.name_tokens:
+            pairs = []
+            for a, b in zip(ids, ids[1:]):
+                pair = self.intern(self.vocab[a] + self.vocab[b])
+                if pair == len(rarity):  # a merged spelling no listed name uses: weighs as its two parts
+                    rarity.append(rarity[a] + rarity[b])
+                pairs.append(pair)
+            merged.append(tuple(pairs))
+        postings: list[list[int]] = [[] for _ in self.vocab]
+        for name_id, (ids, pairs) in enumerate(zip(self.name_tokens, merged, strict=True)):
+            for vocab_id in dict.fromkeys(ids + pairs):
+                postings[vocab_id].append(name_id)
+        for vocab_id, text in enumerate(self.vocab):
+            self.vocab_symbols[vocab_id].update(name_symbols(text))
+        symbols = [tuple(sorted(s)) for s in self.vocab_symbols]
+        lexicon = _lexicon(self.vocab, self.originals, symbols)
+        maps = _key_maps(self.vocab, symbols, listed)
+        symbol_sets = [frozenset(s) for s in symbols]
+        neighbours: list[tuple[Any, ...]] = []
+        for vocab_id, text in enumerate(self.vocab):
+            found = find_neighbours(
+                text, symbol_sets[vocab_id], self.consonantal[vocab_id], "word", self.vocab, self.vocab_index,
+                symbol_sets.__getitem__, maps,
+            )  # fmt: skip
+            found.pop(vocab_id, None)
+            neighbours.append(tuple(x for other, hit in found.items() for x in (other, *hit)))
+        identifier_map: dict[str, list[int]] = {}
+        for entity, facts in enumerate(self.entity_facts):
+            for value in facts[3]:
+                identifier_map.setdefault(value, []).append(entity)
+        data = {
+            "entity_ids": self.entity_ids,
+            "entity_info": self.entity_info,
+            "entity_facts": self.entity_facts,
+            "name_entity": self.name_entity,
+            "name_text": self.name_text,
+            "name_tokens": self.name_tokens,
+            "name_kinds": self.name_kinds,
+            "name_weights": weights,
+            "name_merged": merged,
+            "name_weak": self.name_weak,
+            "vocab": self.vocab,
+            "rarity": rarity,
+            "vocab_symbols": symbols,
+            "postings": [tuple(p) for p in postings],
+            "neighbours": neighbours,
+            "deletes": maps[0],
+            "phonetic_map": maps[1],
+            "skeleton_map": maps[2],
+            "symbol_map": maps[3],
+            "identifier_map": {k: tuple(v) for k, v in identifier_map.items()},
+            "lexicon": lexicon,
+            "max_rarity": math.log((names + 1) / 0.5),
+        }
+        return ScreeningIndex(data)
+
+
+def _key_maps(
+    vocab: list[str], symbols: list[tuple[str, ...]], listed: int
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Deletion, phonetic, skeleton and symbol maps over the vocabulary.
+
+    Merged entries (ids from ``listed`` on: two listed words joined) are only keyed for fuzzy lookup:
+    sound keys over joined words find too much (``ibrahim`` would meet ``ibrahimmayu``).
+    """
+    deletes: dict[str, list[int]] = {}
+    phonetics: dict[str, list[int]] = {}
+    skeletons: dict[str, list[int]] = {}
+    symbol_map: dict[str, list[int]] = {}
+    for vocab_id, text in enumerate(vocab):
+        if len(text) >= 3 and text.isalpha():
+            for key in deletions(text) | {text}:
+                deletes.setdefault(key, []).append(vocab_id)
+        if vocab_id >= listed:
+            continue
+        if len(text) >= 3 and text.isalpha():
+            key = phonetic(text)
+            if len(key) >= 3 and len(text) >= 4:
+                phonetics.setdefault(key, []).append(vocab_id)
+        if text.isalpha():
+            for key in skeleton(text):
+                if len(key) >= 2:
+                    skeletons.setdefault(key, []).append(vocab_id)
+        for symbol in symbols[vocab_id]:
+            if not symbol.startswith("[NUM:"):
+                symbol_map.setdefault(symbol, []).append(vocab_id)
+    return tuple({k: tuple(v) for k, v in m.items()} for m in (deletes, phonetics, skeletons, symbol_map))  # type: ignore[return-value]
+
+
+_SYLLABLE_BLOCKS = ((0xAC00, 0xD7A4), (0x4E00, 0xA000))  # Hangul syllables, CJK unified ideographs
+
+
+def _lexicon(vocab: list[str], originals: set[str], symbols: list[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Name equivalences for every listed form, and for every Korean syllable and Chinese character.
+
+    Queries look their words up here instead of asking rigour (whose name tables
+    take many seconds to load): a query word written as some listed word was, or
+    any one Hangul syllable or Han character (金 -> Kim, 박 -> Park), finds the
+    same equivalences rigour would give. Entries sharing no symbol with the
+    listed vocabulary could never produce a match and are left out.
+    """
+    listed = {symbol for found in symbols for symbol in found if symbol.startswith(("[NAME:", "[NICK:"))}
+    forms = set(vocab) | originals
+    for start, end in _SYLLABLE_BLOCKS:
+        forms.update(chr(code) for code in range(start, end))
+    lexicon: dict[str, tuple[str, ...]] = {}
+    for form in forms:
+        found = name_symbols(form) & listed
+        if found:
+            lexicon[form] = tuple(sorted(found))
+    return lexicon
+
+
+def build_index(entities: Iterable[Entity]) -> ScreeningIndex:
+    """Build the screening index from any iterable of entities (a parser's stream, the store's editions)."""
+    builder = IndexBuilder()
+    for entity in entities:
+        builder.add(entity)
+    return builder.finish()
