@@ -21,7 +21,9 @@ from dataclasses import dataclass
 # How alike two tokens are when they agree in each way (1.0 = identical).
 TOKEN_SIMILARITY: dict[str, float] = {
     "exact": 1.0,
-    "symbol": 0.9,  # rigour name equivalence: Mohammed / Мухаммед, tech / technology
+    "legal": 1.0,  # the same legal designation written two ways: Co. / Company, Ltd / Limited / LLC
+    "symbol": 0.9,  # rigour name equivalence: Mohammed / Мухаммед, tech / technology, 김 GIM / KIM
+    "symbol_weak": 0.7,  # an equivalence of one Chinese or Korean syllable without shared consonants: 刘 LIU / YU
     "phonetic": 0.85,  # same metaphone key: Aleksandr / Alexander
     "skeleton": 0.8,  # same consonants: Noorzai / Nurzai
     "skeleton_consonantal": 0.9,  # Arabic/Hebrew/Thai written without vowels: mhmd / Mohamed
@@ -48,6 +50,9 @@ KIND_WEIGHT: dict[str, float] = {
     "honorific": 0.2,
 }
 LOCATION_WEIGHT = 0.5  # a place name inside an organisation name: "Zhejiang" Dahua Technology
+# What a token of these kinds weighs when the other name has nothing to align it with (else its weight):
+# legal forms and generic organisation words are added and dropped freely (Acme / Acme LLC / Acme Company).
+UNMATCHED_KIND_WEIGHT: dict[str, float] = {"legal": 0.0, "org_term": 0.0}
 
 # Name-level penalties (subtracted from the name score).
 NUMBER_MISMATCH = 0.15  # both names carry numbers and one of the query's has no exact counterpart
@@ -96,8 +101,8 @@ DECISIVE_SCORE = 0.99
 # matched listed tokens, in units of the rarest token's weight; below SPECIFIC_NAME (two rare words and a bit)
 # disagreeing dates and countries are amplified, up to MAX_AMPLIFY: ZHANG LEI born 1988 is not the listed
 # ZHANG LEI born 1961, while ABDULHAI SALEK with a shifted year of birth still is the listed one.
-SPECIFIC_NAME = 2.6
-MAX_AMPLIFY = 2.0
+SPECIFIC_NAME = 3.0
+MAX_AMPLIFY = 3.0
 
 
 def amplification(specificity: float) -> float:
@@ -105,6 +110,8 @@ def amplification(specificity: float) -> float:
     if specificity <= 0:
         return MAX_AMPLIFY
     return max(1.0, min(MAX_AMPLIFY, SPECIFIC_NAME / specificity))
+
+
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
@@ -141,7 +148,7 @@ def _date_evidence(query: tuple[int, int | None, int | None], listed: str, end: 
         return Evidence(-min(gap, 4) * 0.25, f"birth year {query[0]} vs listed {listed}: off by {gap}")
     if query[1] and month and query[2] and day and (query[1], query[2]) == (month, day):
         return Evidence(0.5, f"date of birth {listed} matches exactly")
-    if query[1] and month and query[1] != month or query[2] and day and query[2] != day:
+    if (query[1] and month and query[1] != month) or (query[2] and day and query[2] != day):
         return Evidence(0.0, f"same birth year {year}, month or day differs from listed {listed}")
     return Evidence(0.3, f"same birth year {year} (listed {listed})")
 
@@ -178,9 +185,12 @@ def identifier_conflict(query: QueryFacts, facts: Facts) -> Evidence | None:
 
 
 def schema_conflict(query: QueryFacts, facts: Facts) -> Evidence | None:
-    if not query.schema or query.schema == facts.schema:
+    """The query's type differs from the listed entry's; a query with a date of birth is a person."""
+    schema = query.schema or ("person" if query.date_of_birth else None)
+    if not schema or schema == facts.schema:
         return None
-    return Evidence(-1.0, f"query is a {query.schema}, listed entry a {facts.schema}")
+    why = "" if query.schema else " (it has a date of birth)"
+    return Evidence(-1.0, f"query is a {schema}{why}, listed entry a {facts.schema}")
 
 
 FACT_FEATURES: tuple[FactFeature, ...] = (

@@ -23,19 +23,21 @@ than pickle, and the version lets a newer release refuse a stale file.
 
 from __future__ import annotations
 
-import math
 import marshal
+import math
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from proscribe.match.features import KIND_WEIGHT, LOCATION_WEIGHT, Facts, normalize_identifier
 from proscribe.match.keys import deletions, phonetic, skeleton, token_similarity
 from proscribe.match.normalize import Token, name_forms, name_symbols
+from proscribe.match.score import firm_total
 from proscribe.model import Entity, NameKind
 
 MAGIC = b"PSCRIDX"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # One neighbour: (vocabulary id, similarity, kind, edit distance)
 Neighbour = tuple[int, float, str, int]
@@ -67,7 +69,8 @@ class ScreeningIndex:
         self.vocab_symbols: list[tuple[str, ...]] = data["vocab_symbols"]
         self.postings: list[tuple[int, ...]] = data["postings"]
         self.neighbours: list[tuple[Any, ...]] = data["neighbours"]
-        self.deletes: dict[str, tuple[int, ...]] = data["deletes"]
+        self._deletes: dict[str, tuple[int, ...]] | None = data.get("deletes")
+        self._deletes_blob: bytes | None = None
         self.phonetic_map: dict[str, tuple[int, ...]] = data["phonetic_map"]
         self.skeleton_map: dict[str, tuple[int, ...]] = data["skeleton_map"]
         self.symbol_map: dict[str, tuple[int, ...]] = data["symbol_map"]
@@ -75,7 +78,11 @@ class ScreeningIndex:
         self.lexicon: dict[str, tuple[str, ...]] = data["lexicon"]
         self.max_rarity: float = data["max_rarity"]
         self.vocab_index: dict[str, int] = {text: i for i, text in enumerate(self.vocab)}
-        self.name_total: list[float] = [sum(weights) for weights in self.name_weights]
+        # The least each name can weigh in a score's denominator (unmatched legal forms are free): pruning bound.
+        self.name_total: list[float] = [
+            firm_total(weights, [KIND_NAMES[code] for code in kinds])
+            for weights, kinds in zip(self.name_weights, self.name_kinds, strict=True)
+        ]
         self._symbol_sets: dict[int, frozenset[str]] = {}
 
     def __len__(self) -> int:
@@ -123,7 +130,7 @@ class ScreeningIndex:
             self.vocab,
             self.vocab_index,
             self.symbols_of,
-            (self.deletes, self.phonetic_map, self.skeleton_map, self.symbol_map),
+            (self.deletes(), self.phonetic_map, self.skeleton_map, self.symbol_map),
         )
 
     def token_rarity(self, text: str, neighbours: dict[int, tuple[float, str, int]]) -> float:
@@ -134,13 +141,27 @@ class ScreeningIndex:
         best = max(neighbours.items(), key=lambda item: (item[1][0], -self.rarity[item[0]]), default=None)
         return self.rarity[best[0]] if best else self.max_rarity
 
+    def deletes(self) -> dict[str, tuple[int, ...]]:
+        """The deletion map, read from the saved file on first use: only unseen query words need it,
+        and it is the bulk of the file, so loading it lazily keeps a new process's start fast."""
+        if self._deletes is None:
+            self._deletes = marshal.loads(self._deletes_blob or marshal.dumps({}))
+            self._deletes_blob = None
+        return self._deletes
+
     def save(self, path: Path | str) -> None:
-        """Write the index to one file (written aside and renamed, so readers never see half a file)."""
+        """Write the index to one file (written aside and renamed, so readers never see half a file).
+
+        Layout: MAGIC, format version (2 bytes), length of the main blob (8 bytes), the main marshal blob
+        (everything but the deletion map), then the deletion map's marshal blob.
+        """
         target = Path(path)
         temporary = target.with_name(target.name + ".tmp")
+        main = marshal.dumps({key: value for key, value in self.data.items() if key != "deletes"})
         with temporary.open("wb") as handle:
-            handle.write(MAGIC + FORMAT_VERSION.to_bytes(2, "big"))
-            handle.write(marshal.dumps(self.data))
+            handle.write(MAGIC + FORMAT_VERSION.to_bytes(2, "big") + len(main).to_bytes(8, "big"))
+            handle.write(main)
+            handle.write(marshal.dumps(self.deletes()))
         temporary.replace(target)
 
     @classmethod
@@ -148,10 +169,18 @@ class ScreeningIndex:
         blob = Path(path).read_bytes()
         if not blob.startswith(MAGIC):
             raise IndexFormatError(f"{path}: not a screening index file")
-        version = int.from_bytes(blob[len(MAGIC) : len(MAGIC) + 2], "big")
+        start = len(MAGIC)
+        version = int.from_bytes(blob[start : start + 2], "big")
         if version != FORMAT_VERSION:
             raise IndexFormatError(f"{path}: index format {version}, this version reads {FORMAT_VERSION}: rebuild it")
-        return cls(marshal.loads(blob[len(MAGIC) + 2 :]))
+        size = int.from_bytes(blob[start + 2 : start + 10], "big")
+        try:
+            data = marshal.loads(blob[start + 10 : start + 10 + size])
+        except (EOFError, ValueError, TypeError) as error:
+            raise IndexFormatError(f"{path}: damaged index file ({error}): rebuild it") from None
+        index = cls(data)
+        index._deletes_blob = blob[start + 10 + size :]
+        return index
 
 
 SymbolsOf = Any  # Callable[[int], frozenset[str]]
@@ -282,16 +311,16 @@ class IndexBuilder:
         ]
         merged: list[tuple[int, ...]] = []
         for ids in self.name_tokens:
-            pairs = []
-            for a, b in zip(ids, ids[1:]):
+            pairs: list[int] = []
+            for a, b in pairwise(ids):
                 pair = self.intern(self.vocab[a] + self.vocab[b])
                 if pair == len(rarity):  # a merged spelling no listed name uses: weighs as its two parts
                     rarity.append(rarity[a] + rarity[b])
                 pairs.append(pair)
             merged.append(tuple(pairs))
         postings: list[list[int]] = [[] for _ in self.vocab]
-        for name_id, (ids, pairs) in enumerate(zip(self.name_tokens, merged, strict=True)):
-            for vocab_id in dict.fromkeys(ids + pairs):
+        for name_id, (ids, joined) in enumerate(zip(self.name_tokens, merged, strict=True)):
+            for vocab_id in dict.fromkeys(ids + joined):
                 postings[vocab_id].append(name_id)
         for vocab_id, text in enumerate(self.vocab):
             self.vocab_symbols[vocab_id].update(name_symbols(text))

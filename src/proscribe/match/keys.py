@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA
 from proscribe.match.features import TOKEN_SIMILARITY, fuzzy_similarity
 
 _VOWELS = frozenset("aeiouy")
+_LEGAL_SYMBOLS = ("[ORGCLS:", "[SYMBOL:CO]", "[SYMBOL:CORP]")
 _WEAK = frozenset("aeiouyw")
 
 
@@ -89,6 +90,29 @@ def shares_symbol(left: frozenset[str], right: frozenset[str]) -> bool:
     return any(not symbol.startswith("[NUM:") for symbol in left & right)
 
 
+# Consonants that romanisation systems write differently for one sound (Revised Romanization against
+# McCune-Reischauer for Korean, pinyin against Wade-Giles for Chinese): GIM / KIM, JEONG / CHONG, XI / HSI.
+_ROMANISATION_FOLDS = (("ch", "c"), ("zh", "c"), ("hs", "s"), ("sh", "s"), ("ts", "c"))
+_ROMANISATION_LETTERS = str.maketrans({"g": "k", "b": "p", "d": "t", "j": "c", "z": "c", "q": "c", "x": "s", "r": "l"})
+
+
+@lru_cache(maxsize=65536)
+def romanisation_key(syllable: str) -> str:
+    """A romanised syllable's consonants, with the letters romanisation systems swap folded together."""
+    for pair, single in _ROMANISATION_FOLDS:
+        syllable = syllable.replace(pair, single)
+    return _collapse("".join(char for char in syllable.translate(_ROMANISATION_LETTERS) if char not in _WEAK))
+
+
+def romanisations_agree(query: str, candidate: str) -> bool:
+    """Two romanisations of one syllable (GIM / KIM, EUN / UN): an equivalence with this support is strong.
+
+    rigour relates a single Chinese character or Korean syllable to many names; where the spellings share
+    no consonant structure (刘 LIU / YU) the equivalence alone is weak evidence.
+    """
+    return romanisation_key(query) == romanisation_key(candidate)
+
+
 def skeletons_agree(query: str, candidate: str, consonantal: bool) -> bool:
     """Consonant skeletons agree: on three consonants between Latin words (TERRY/ATAR share only ``tr``),
     on two where the query was written without vowels (``msh`` / MOSHE needs all it has)."""
@@ -106,45 +130,77 @@ def token_similarity(
 ) -> tuple[float, str, int]:
     """How alike two tokens are: ``(similarity in [0, 1], kind, edit distance)``; kind "" when unrelated.
 
-    Kinds, strongest first: exact, fuzzy (edit distance within :func:`max_edits`),
-    symbol (rigour's name equivalences), phonetic (metaphone), skeleton
-    (consonants). The best applicable kind wins. Tokens with digits only match
-    exactly; single letters are initials, handled by the scorer.
+    Kinds: exact, fuzzy (edit distance within :func:`max_edits`), legal (one legal
+    designation written two ways), symbol (rigour's name equivalences), phonetic
+    (metaphone), skeleton (consonants). The strongest applicable kind wins.
+    Tokens with digits only match exactly; single letters are initials, handled
+    by the scorer.
 
     ``mode`` narrows what counts: ``syllable`` for one Chinese or Korean
     syllable (exact or by equivalence only: romanised syllables a letter apart
     are different names, not typos); ``merged`` for two words written as one
-    (exact, fuzzy, or a consonantal skeleton: sound keys over joined words
-    find too much). Equivalence symbols between two short Latin words (``su``,
-    ``wei``) are ignored: rigour relates too many of them.
+    (exact, fuzzy, or a consonantal skeleton: sound keys over joined words find
+    too much).
     """
     if query == candidate:
         return TOKEN_SIMILARITY["exact"], "exact", 0
     if not query or not candidate or not query.isalpha() or not candidate.isalpha():
         return 0.0, "", -1
-    symbol_ok = mode == "syllable" or consonantal or min(len(query), len(candidate)) >= 3
     if mode == "syllable":
         if shares_symbol(query_symbols, candidate_symbols):
-            return TOKEN_SIMILARITY["symbol"], "symbol", -1
+            kind = "symbol" if romanisations_agree(query, candidate) else "symbol_weak"
+            return TOKEN_SIMILARITY[kind], kind, -1
         return 0.0, "", -1
-    best, kind, distance = 0.0, "", -1
-    longest = max(len(query), len(candidate))
-    same_start = query[0] == candidate[0] or (query[:2] == candidate[1::-1] and len(query) > 1)
-    if min(len(query), len(candidate)) < 4 and _collapse(query) == _collapse(candidate):  # YYU / YU
-        best, kind, distance = fuzzy_similarity(1, longest), "fuzzy", 1
-    allowed = max_edits(longest) if min(len(query), len(candidate)) >= 3 else 0
-    if not best and allowed and (longest > 4 or same_start):
-        edits = OSA.distance(query, candidate, score_cutoff=allowed)
-        if edits <= allowed:
-            best, kind, distance = fuzzy_similarity(edits, longest, same_start), "fuzzy", edits
-    if mode == "word":
-        if best < TOKEN_SIMILARITY["symbol"] and symbol_ok and shares_symbol(query_symbols, candidate_symbols):
-            best, kind = TOKEN_SIMILARITY["symbol"], "symbol"
-        if best < TOKEN_SIMILARITY["phonetic"] and not consonantal and min(len(query), len(candidate)) >= 4:
-            key = phonetic(query)
-            if len(key) >= 3 and key == phonetic(candidate):
-                best, kind = TOKEN_SIMILARITY["phonetic"], "phonetic"
+    best = _fuzzy(query, candidate)
+    if mode == "word" and best[0] < TOKEN_SIMILARITY["symbol"]:
+        best = max(best, _symbolic(query, candidate, query_symbols, candidate_symbols, consonantal))
+        if best[0] < TOKEN_SIMILARITY["phonetic"] and not consonantal and _phonetic_agree(query, candidate):
+            best = (TOKEN_SIMILARITY["phonetic"], "phonetic", -1)
     sim = TOKEN_SIMILARITY["skeleton_consonantal" if consonantal else "skeleton"]
-    if best < sim and (mode == "word" or consonantal) and skeletons_agree(query, candidate, consonantal):
-        best, kind = sim, "skeleton"
-    return best, kind, distance
+    if best[0] < sim and (mode == "word" or consonantal) and skeletons_agree(query, candidate, consonantal):
+        best = (sim, "skeleton", best[2])
+    return best
+
+
+def _fuzzy(query: str, candidate: str) -> tuple[float, str, int]:
+    """Typos: within :func:`max_edits` by OSA distance; short words must share their start (or swap it)."""
+    longest = max(len(query), len(candidate))
+    shortest = min(len(query), len(candidate))
+    if shortest < 4 and _collapse(query) == _collapse(candidate):  # a doubled letter: YYU / YU
+        return fuzzy_similarity(1, longest), "fuzzy", 1
+    same_start = query[0] == candidate[0] or (len(query) > 1 and query[:2] == candidate[1::-1])
+    allowed = max_edits(longest) if shortest >= 3 else 0
+    if longest == 3 and shortest == 3 and sorted(query) == sorted(candidate):
+        allowed = 1  # two letters swapped in a three-letter word: ADB / ABD, SKO / SOK
+    if not allowed or not (longest > 4 or same_start or longest == 3):
+        return 0.0, "", -1
+    edits = OSA.distance(query, candidate, score_cutoff=allowed)
+    if edits > allowed:
+        return 0.0, "", -1
+    return fuzzy_similarity(edits, longest, same_start), "fuzzy", edits
+
+
+def _symbolic(
+    query: str, candidate: str, query_symbols: frozenset[str], candidate_symbols: frozenset[str], consonantal: bool
+) -> tuple[float, str, int]:
+    """Shared rigour symbols: one legal designation (Co. / Company), or a name equivalence.
+
+    Name equivalences between two short Latin words (``su``, ``wei``) are ignored:
+    rigour relates too many of them.
+    """
+    if not query_symbols or not candidate_symbols:
+        return 0.0, "", -1
+    shared = query_symbols & candidate_symbols
+    if any(symbol.startswith(_LEGAL_SYMBOLS) for symbol in shared):
+        return TOKEN_SIMILARITY["legal"], "legal", -1
+    if (consonantal or min(len(query), len(candidate)) >= 3) and shares_symbol(query_symbols, candidate_symbols):
+        return TOKEN_SIMILARITY["symbol"], "symbol", -1
+    return 0.0, "", -1
+
+
+def _phonetic_agree(query: str, candidate: str) -> bool:
+    """Same metaphone key of three sounds or more, between words of four letters or more."""
+    if min(len(query), len(candidate)) < 4:
+        return False
+    key = phonetic(query)
+    return len(key) >= 3 and key == phonetic(candidate)

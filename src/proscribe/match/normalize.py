@@ -202,15 +202,29 @@ def _legal_words(folded: str, schema: Schema | None) -> Counter[str]:
         return Counter()
     found: Counter[str] = Counter()
     for matched, _target in extract_org_types(folded):
-        for word in tokenize_name(matched):
+        words = tokenize_name(matched)
+        if schema is None and len(words) == 1 and not unambiguous_legal_form(words[0]):
+            continue
+        for word in words:
             found.update([word] if token_script(word) not in _SYLLABLE_SCRIPTS else list(word))
     return found
+
+
+def unambiguous_legal_form(word: str) -> bool:
+    """A one-word legal form that is no one's name part: long (GMBH, LTDA) or without vowels (LTD, LLC, PLC).
+
+    Short forms with vowels (SA, AG, AS, SEM, AO) are also name parts (BAH AG MOUSSA, TARAK SEM), so in a
+    name of unknown type they stay words; in a name known to be an organisation they are legal forms.
+    """
+    return len(word) >= 4 or (len(word) >= 2 and not any(char in "aeiouy" for char in word))
 
 
 @lru_cache(maxsize=1)
 def _honorific_starts() -> frozenset[str]:
     """First words of rigour's person prefixes: only names starting so need the full prefix match."""
-    return frozenset(prefix.split()[0].casefold().rstrip(".") for prefix in person_name_prefixes_list() if prefix.split())
+    return frozenset(
+        prefix.split()[0].casefold().rstrip(".") for prefix in person_name_prefixes_list() if prefix.split()
+    )
 
 
 def _honorific_words(folded: str) -> Counter[str]:
@@ -233,8 +247,15 @@ def _word_facts(word: str, original: str) -> tuple[str | None, frozenset[str], b
 
 
 def _kind(
-    word: str, original: str, legal: Counter[str], honorific: Counter[str], person: bool, syllable: bool
+    word: str,
+    original: str,
+    legal: Counter[str],
+    honorific: Counter[str],
+    schema: Schema | None,
+    syllable: bool,
 ) -> TokenKind:
+    person = schema is Schema.PERSON
+    organisation = schema is Schema.ORGANIZATION
     if not word.isalpha():  # ASCII letters and digits only by now: a digit makes a number
         return TokenKind.NUMBER
     if legal and legal[original] > 0:
@@ -247,7 +268,7 @@ def _kind(
         return TokenKind.HONORIFIC
     if not person:
         org = _word_facts(word, original)[0]
-        if org == "legal":
+        if org == "legal" and (organisation or unambiguous_legal_form(word)):
             return TokenKind.LEGAL
         if org == "org_term":
             return TokenKind.ORG_TERM
@@ -258,11 +279,10 @@ def tokenize(text: str, schema: Schema | None = None) -> tuple[Token, ...]:
     """The tokens of one name, in written order (after ``LAST, First`` reordering)."""
     text = reorder_comma(clean(text), schema)
     folded = text.casefold()
-    person = schema is Schema.PERSON
     legal = _legal_words(folded, schema)
     honorific = _honorific_words(folded) if schema is not Schema.ORGANIZATION else Counter()
     words = _split_words(folded)
-    kinds = [_kind(word, original, legal, honorific, person, syllable) for word, original, _, syllable in words]
+    kinds = [_kind(word, original, legal, honorific, schema, syllable) for word, original, _, syllable in words]
     org_like = schema is Schema.ORGANIZATION or any(k in (TokenKind.LEGAL, TokenKind.ORG_TERM) for k in kinds)
     tokens: list[Token] = []
     for (word, original, consonantal, syllable), kind in zip(words, kinds, strict=True):
@@ -283,7 +303,7 @@ def _kakasi() -> Any:
         import pykakasi
     except ImportError:
         return None
-    return pykakasi.kakasi()
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
 def japanese_reading(text: str) -> str | None:
@@ -304,7 +324,8 @@ def japanese_reading(text: str) -> str | None:
 def _part_reading(part: str) -> tuple[str, ...] | None:
     """Romaji words of one space-separated part; None when pykakasi cannot read a character of it."""
     words: list[str] = []
-    for segment in _kakasi().convert(part):
+    converter: Any = _kakasi()
+    for segment in converter.convert(part):
         reading = segment.get("hepburn", "").strip()
         if not reading and segment.get("orig", "").strip():
             return None  # a character pykakasi cannot read (simplified Chinese): not Japanese
@@ -333,5 +354,5 @@ def name_forms(text: str, schema: Schema | None = None) -> list[NameForm]:
 
 
 def normalize_name(text: str, schema: Schema | None = None) -> str:
-    """The main reading as one comparable string: idempotent, ``normalize_name(normalize_name(x)) == normalize_name(x)``."""
+    """The main reading as one comparable string; idempotent: ``normalize_name(normalize_name(x))`` is the same."""
     return " ".join(token.text for token in tokenize(text, schema))

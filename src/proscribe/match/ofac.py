@@ -26,10 +26,9 @@ from functools import lru_cache
 
 import jellyfish
 from rapidfuzz.distance import JaroWinkler, Levenshtein
-
-from proscribe.match.index import ScreeningIndex
 from rigour.names import tokenize_name
 
+from proscribe.match.index import ScreeningIndex
 from proscribe.match.normalize import clean, to_ascii
 from proscribe.match.search import Searcher
 
@@ -96,9 +95,7 @@ class OfacMatcher:
             found = self._parts[name_id] = name_parts(self.index.name_text[name_id])
         return found
 
-    def search(
-        self, name: str, floor: float, allowed: Callable[[int], bool]
-    ) -> Iterator[tuple[int, int, float, str]]:
+    def search(self, name: str, floor: float, allowed: Callable[[int], bool]) -> Iterator[tuple[int, int, float, str]]:
         """(entity, name id, score, detail) for the best-scoring listed name of each entity at or above ``floor``."""
         query_parts = name_parts(name)
         if not query_parts:

@@ -30,9 +30,10 @@ from proscribe.match.features import (
     NUMBER_MISMATCH,
     SPECIFIC_NAME,
     TOKEN_SIMILARITY,
-    amplification,
+    UNMATCHED_KIND_WEIGHT,
     Facts,
     QueryFacts,
+    amplification,
 )
 from proscribe.match.keys import token_similarity
 from proscribe.match.normalize import Token
@@ -55,7 +56,9 @@ class Side:
     ``extra`` is what each token weighs when it is left unmatched. A query word
     the lists never use borrows the rarity of the listed word it resembles, so a
     misspelt MOHAMMAD weighs as MOHAMMAD does; but if it matches nothing it is
-    simply an unknown, rare word, and weighs as one.
+    simply an unknown, rare word, and weighs as one. A legal form left unmatched
+    weighs nothing (``features.UNMATCHED_KIND_WEIGHT``): legal forms are added
+    and dropped all the time.
     """
 
     texts: tuple[str, ...]
@@ -69,7 +72,8 @@ class Side:
         return sum(self.weights)
 
     def unmatched_weight(self, i: int) -> float:
-        return self.extra[i] if self.extra else self.weights[i]
+        weight = self.extra[i] if self.extra else self.weights[i]
+        return weight * UNMATCHED_KIND_WEIGHT.get(self.kinds[i], 1.0)
 
     @classmethod
     def of(
@@ -89,6 +93,11 @@ class Side:
             extra,
             tuple(token_mode(token) for token in tokens),
         )
+
+
+def firm_total(weights: Sequence[float], kinds: Sequence[str]) -> float:
+    """The least a side can weigh in the denominator: its weights, less those free when unmatched."""
+    return sum(w * min(1.0, UNMATCHED_KIND_WEIGHT.get(k, 1.0)) for w, k in zip(weights, kinds, strict=True))
 
 
 def token_mode(token: Token) -> str:
@@ -135,7 +144,9 @@ def direct_edges(
     return edges
 
 
-def _merged_direct(query_tokens: Sequence[Token], listed_tokens: Sequence[Token], query: Side, listed: Side) -> list[Edge]:
+def _merged_direct(
+    query_tokens: Sequence[Token], listed_tokens: Sequence[Token], query: Side, listed: Side
+) -> list[Edge]:
     """Edges where one side wrote two adjacent tokens as one word."""
     edges: list[Edge] = []
     for i, qt in enumerate(query_tokens):
@@ -148,7 +159,11 @@ def _merged_direct(query_tokens: Sequence[Token], listed_tokens: Sequence[Token]
                 edges.append((sim * weight, sim, f"merged-{kind}", distance, i, 1, j, 2))
     for i in range(len(query_tokens) - 1):
         joined = query_tokens[i].text + query_tokens[i + 1].text
-        consonantal = query_tokens[i].consonantal and query_tokens[i + 1].consonantal
+        consonantal = (
+            query_tokens[i].consonantal
+            and query_tokens[i + 1].consonantal
+            and min(len(query_tokens[i].text), len(query_tokens[i + 1].text)) <= 2
+        )
         for j, lt in enumerate(listed_tokens):
             sim, kind, distance = token_similarity(joined, lt.text, consonantal=consonantal, mode="merged")
             if sim > 0:
@@ -158,7 +173,10 @@ def _merged_direct(query_tokens: Sequence[Token], listed_tokens: Sequence[Token]
         for j in range(len(listed_tokens) - 1):  # a letter moved across the space: MYONGC HIN / MYONG CHIN
             other = listed_tokens[j].text + listed_tokens[j + 1].text
             sim, kind, distance = token_similarity(joined, other, consonantal=consonantal, mode="merged")
-            if sim > 0 and (query_tokens[i].text, query_tokens[i + 1].text) != (listed_tokens[j].text, listed_tokens[j + 1].text):
+            if sim > 0 and (query_tokens[i].text, query_tokens[i + 1].text) != (
+                listed_tokens[j].text,
+                listed_tokens[j + 1].text,
+            ):
                 sim *= MERGED_FACTOR
                 weight = query.weights[i] + query.weights[i + 1] + listed.weights[j] + listed.weights[j + 1]
                 edges.append((sim * weight, sim, f"merged-{kind}", distance, i, 2, j, 2))
@@ -195,30 +213,35 @@ def number_penalty(query: Side, listed: Side, chosen: list[Edge]) -> float:
     return NUMBER_MISMATCH if unmatched else 0.0
 
 
-def name_score(query: Side, listed: Side, chosen: list[Edge], listed_total: float | None = None) -> float:
-    """Symmetric weighted coverage of the alignment, less the number penalty, in [0, 1]."""
-    covered = 0.0
-    query_total = 0.0
-    matched: set[int] = set()
+def _denominator(query: Side, listed: Side, chosen: list[Edge]) -> float:
+    """W_query + W_listed, each token weighing its matched or its unmatched weight."""
+    matched_query: set[int] = set()
+    matched_listed: set[int] = set()
     for edge in chosen:
-        covered += edge[0]
-        for i in range(edge[4], edge[4] + edge[5]):
-            matched.add(i)
-            query_total += query.weights[i]
-    for i in range(len(query.weights)):
-        if i not in matched:
-            query_total += query.unmatched_weight(i)
-    total = query_total + (listed.total if listed_total is None else listed_total)
+        matched_query.update(range(edge[4], edge[4] + edge[5]))
+        matched_listed.update(range(edge[6], edge[6] + edge[7]))
+    total = 0.0
+    for i, weight in enumerate(query.weights):
+        total += weight if i in matched_query else query.unmatched_weight(i)
+    for j, weight in enumerate(listed.weights):
+        total += weight if j in matched_listed else listed.unmatched_weight(j)
+    return total
+
+
+def name_score(query: Side, listed: Side, chosen: list[Edge]) -> float:
+    """Symmetric weighted coverage of the alignment, less the number penalty, in [0, 1]."""
+    total = _denominator(query, listed, chosen)
     if total <= 0:
         return 0.0
-    score = min(1.0, covered / total) - number_penalty(query, listed, chosen)
+    covered = sum(edge[0] for edge in chosen)
+    score = min(1.0, round(covered / total, 9)) - number_penalty(query, listed, chosen)
     return max(0.0, score)
 
 
 def alignment_features(query: Side, listed: Side, chosen: list[Edge]) -> list[Feature]:
     """One explanation line per query token (how it aligned) and per listed token left unmatched."""
     features: list[Feature] = []
-    total = query.total + listed.total or 1.0  # per-line shares; the score itself uses ``name_score``
+    total = _denominator(query, listed, chosen) or 1.0
     matched_query: set[int] = set()
     matched_listed: set[int] = set()
     for edge in sorted(chosen, key=lambda e: e[4]):
@@ -235,8 +258,9 @@ def alignment_features(query: Side, listed: Side, chosen: list[Edge]) -> list[Fe
             features.append(Feature("token_extra", 0.0, 0.0, f"{text}: in the query only (weight {weight:.2f})"))
     for j, text in enumerate(listed.texts):
         if j not in matched_listed:
+            weight = listed.unmatched_weight(j)
             features.append(
-                Feature("token_missing", 0.0, 0.0, f"{text}: in the listed name only (weight {listed.weights[j]:.2f})")
+                Feature("token_missing", 0.0, 0.0, f"{text}: in the listed name only (weight {weight:.2f})")
             )
     penalty = number_penalty(query, listed, chosen)
     if penalty:
@@ -306,4 +330,3 @@ def summarize(matched_name: str, name: float, final: float, features: list[Featu
     if moves:
         line += "; " + ", ".join(moves)
     return f"{line} -> {final:.2f}"
-

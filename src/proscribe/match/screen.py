@@ -17,7 +17,7 @@ from proscribe.match import ofac
 from proscribe.match.features import DECISIVE_SCORE, DEFAULT_THRESHOLD, OFAC_THRESHOLD, QueryFacts, max_bonus
 from proscribe.match.features import normalize_identifier as _normalize_identifier
 from proscribe.match.index import ScreeningIndex, build_index
-from proscribe.match.normalize import Token, name_forms, name_symbols
+from proscribe.match.normalize import Token, clean, name_forms, name_symbols
 from proscribe.match.score import (
     Side,
     align,
@@ -64,6 +64,7 @@ class Screener:
         self.min_score = min_score
         self.searcher = Searcher(index)
         self._ofac: ofac.OfacMatcher | None = None
+        self._support: dict[str, int] = {}
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity], **options: object) -> Screener:
@@ -99,7 +100,8 @@ class Screener:
             matches = self._screen_ofac(query, floor, threshold, facts, allowed)
         else:
             matches = self._screen_default(query, floor, threshold, facts, allowed)
-        matches.sort(key=lambda m: (-m.score, m.entity_id))
+        matches.sort(key=lambda m: (-round(m.score, 6), -self._support.get(m.entity_id, 0), m.entity_id))
+        self._support = {}
         matches = matches[:limit]
         return ScreenResult(query.id, query.name, any(m.match for m in matches), matches)
 
@@ -109,6 +111,7 @@ class Screener:
         index = self.index
         bonus = max_bonus(facts)
         best: dict[int, NameHit] = {}
+        support: dict[int, int] = {}  # how many of the entity's names reach its best score: breaks ties
         for form in name_forms(query.name, query.schema):
             prepared = self.searcher.prepare(form)
             for name_id in self.searcher.candidates(prepared, max(0.0, floor - bonus)):
@@ -119,8 +122,11 @@ class Screener:
                 if index.name_weak[name_id]:
                     hit.score *= WEAK_ALIAS_FACTOR
                 current = best.get(entity)
-                if current is None or hit.score > current.score:
+                if current is None or hit.score > current.score + 1e-9:
                     best[entity] = hit
+                    support[entity] = 1
+                elif hit.score >= current.score - 1e-9:
+                    support[entity] += 1
         decisive = self._identifier_entities(facts, allowed)
         matches: list[Match] = []
         for entity, hit in best.items():
@@ -131,6 +137,7 @@ class Screener:
                 matches.append(match)
         for entity in decisive - best.keys():
             matches.append(self._identifier_only_match(entity, query, facts, threshold))
+        self._support = {index.entity_ids[entity]: count for entity, count in support.items()}
         return matches
 
     def _identifier_entities(self, facts: QueryFacts, allowed: _Filter) -> set[int]:
@@ -146,7 +153,9 @@ class Screener:
         if index.name_weak[hit.name_id]:
             features.append(Feature("weak_alias", WEAK_ALIAS_FACTOR, 0.0, "matched a low-quality alias"))
         if hit.query.form.reading:
-            features.append(Feature("reading", 1.0, 0.0, f"query read as {hit.query.form.reading}: {hit.query.form.text}"))
+            features.append(
+                Feature("reading", 1.0, 0.0, f"query read as {hit.query.form.reading}: {hit.query.form.text}")
+            )
         strength = specificity(listed, hit.chosen, index.max_rarity)
         score, fact_features = apply_facts(hit.score, facts, index.facts(entity), strength)
         features.extend(fact_features)
@@ -234,8 +243,15 @@ def compare(
     threshold: float | None = None,
     algorithm: str = "default",
     index: ScreeningIndex | None = None,
+    name_tables: bool = False,
 ) -> Comparison:
-    """Score two names; the first is read as the query. Without an index every word weighs the same."""
+    """Score two names; the first is read as the query.
+
+    With an index (``Screener.compare``), words weigh by their rarity in the lists and name equivalences
+    come from the index's lexicon. Without one every word weighs the same, and name equivalences
+    (Kim / 김, Ali / علي) are only consulted with ``name_tables=True``: rigour's name tables take many
+    seconds to load on first use, too slow for a one-off command.
+    """
     kind = parse_schema(schema)
     threshold = default_threshold(algorithm) if threshold is None else threshold
     if algorithm == "ofac":
@@ -249,16 +265,23 @@ def compare(
             rarity_right = _rarities(index, [t.text for t in right.tokens])
             query_side = Side.of(left.tokens, rarity_left)
             listed_side = Side.of(right.tokens, rarity_right)
-            symbols = index.token_symbols if index is not None else rigour_symbols
+            symbols = index.token_symbols if index is not None else (rigour_symbols if name_tables else _own_symbols)
             chosen = align(direct_edges(left.tokens, right.tokens, query_side, listed_side, symbols))
             score = name_score(query_side, listed_side, chosen)
             if best is None or score > best[0]:
                 features = alignment_features(query_side, listed_side, chosen)
                 best = (score, Explanation(name2, score, features, summarize(name2, score, score, features)))
     if best is None:
+        if clean(name1).casefold() == clean(name2).casefold() and clean(name1):
+            same = Feature("identical", 1.0, 1.0, "identical as written (no comparable letters or digits)")
+            return Comparison(name1, name2, 1.0, True, threshold, Explanation(name2, 1.0, [same], same.detail))
         empty = Explanation(name2, 0.0, [], "nothing to compare: a name has no letters or digits")
         return Comparison(name1, name2, 0.0, False, threshold, empty)
     return Comparison(name1, name2, best[0], best[0] >= threshold, threshold, best[1])
+
+
+def _own_symbols(token: Token) -> frozenset[str]:
+    return token.symbols
 
 
 def rigour_symbols(token: Token) -> frozenset[str]:

@@ -18,17 +18,18 @@ clearing the floor are aligned and scored.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
 
 from proscribe.match.features import MERGED_FACTOR, TOKEN_SIMILARITY
 from proscribe.match.index import KIND_NAMES, ScreeningIndex
 from proscribe.match.normalize import NameForm, Token
-from proscribe.match.score import Edge, Side, align, initial_edge, name_score, token_mode
+from proscribe.match.score import Edge, Side, align, firm_total, initial_edge, name_score, token_mode
 
 TokenMap = dict[int, tuple[float, str, int]]
 Entries = list[tuple[int, float]]  # (vocabulary id, similarity)
 Lookup = tuple[TokenMap, Entries, float]  # (map, its entries as a list, rarity)
+Ranked = tuple[list[float], list[int]]  # margins best first, and their names
 _CACHE_LIMIT = 200_000
 _WALK_CACHE_LIMIT = 20_000
 # Tokens whose neighbours' postings are this short are walked even when the bound does not need them:
@@ -73,6 +74,7 @@ class Searcher:
         self._walks: dict[tuple[int, float], tuple[Entries, dict[int, float]]] = {}
         self._terms: dict[tuple[int, float, float], tuple[Entries, float]] = {}
         self._volumes: dict[int, tuple[Entries, int]] = {}
+        self._rankings: dict[tuple[int, float, float], tuple[Entries, Ranked]] = {}
 
     def token_map(self, token: Token) -> TokenMap:
         """The listed tokens related to one query token (cached per token)."""
@@ -107,7 +109,8 @@ class Searcher:
         found = self._merged.get(key)
         if found is None:
             neighbours: TokenMap
-            if consonantal and key[0].isalpha():  # عبد الله: the joined skeleton is what identifies it
+            if consonantal and key[0].isalpha() and min(len(left.text), len(right.text)) <= 2:
+                # عبد الله / أبو بكر: a particle written apart; the joined skeleton identifies the name
                 neighbours = self.index.find_neighbours(key[0], frozenset(), consonantal, "merged")
             else:  # written together exactly as listed (HIK VISION / HIKVISION, MYONGC HIN / MYONG CHIN)
                 own = self.index.vocab_index.get(key[0])
@@ -147,7 +150,7 @@ class Searcher:
         own tokens.
         """
         weights = query.side.weights
-        query_total = query.side.total
+        query_total = firm_total(query.side.weights, query.side.kinds)
         need = floor * query_total
         items = [(weights[i], query.entries[i], m) for i, m in enumerate(query.maps) if m]
         items += [
@@ -167,63 +170,95 @@ class Searcher:
             rest_term += term
         plans.sort(key=lambda plan: -plan[0])
         unwalked: list[tuple[float, TokenMap]] = []
-        contributions: dict[int, float] | None = None
+        walks: list[tuple[dict[int, float], Ranked]] = []
         for term, weight, entries, token_map in plans:
             if rest_term < need and self._volume(entries) > _CHEAP_WALK:
                 unwalked.append((weight, token_map))
                 continue
             rest_term -= term
-            walked = self._walk(entries, weight)
-            if contributions is None:
-                contributions = dict(walked)
-            else:
-                for name_id, contribution in walked.items():
-                    contributions[name_id] = contributions.get(name_id, 0.0) + contribution
-        if not contributions:
+            walks.append((self._walk(entries, weight), self._ranked(entries, weight, floor)))
+        if not walks:
             return []
-        return self._survivors(contributions, unwalked, rest_contribution, floor, query_total)
+        return self._survivors(walks, unwalked, rest_contribution, floor, query_total)
 
     def _survivors(
         self,
-        contributions: dict[int, float],
+        walks: list[tuple[dict[int, float], Ranked]],
         unwalked: list[tuple[float, TokenMap]],
         rest_contribution: float,
         floor: float,
         query_total: float,
     ) -> list[int]:
-        """Names whose bound still reaches the floor once what the unwalked tokens could add is counted.
+        """Names whose bound reaches the floor: ``sum(contributions) - floor * W_listed >= floor * W_query``.
 
-        What an unwalked token could add to a name is looked up against the name's own few tokens, so the
-        bound stays tight.
+        A name reached by one walked token alone is judged by that token's margin (contribution less
+        ``floor * W_listed``), kept sorted per token, so only the top of each list is looked at; names
+        reached by several walked tokens (found by set intersection) are added up. What unwalked tokens
+        could add is looked up against each remaining name's own few tokens.
         """
         index = self.index
-        totals = index.name_total
         rarity = index.rarity
         need = floor * query_total - 1e-9
         loose = rest_contribution + sum(
             max((hit[0] * (weight + rarity[v]) for v, hit in token_map.items()), default=0.0)
             for weight, token_map in unwalked
         )
+        shared: set[int] = set()
+        for k in range(1, len(walks)):
+            for j in range(k):
+                shared.update(walks[k][0].keys() & walks[j][0].keys())
+        totals = index.name_total
+        margins: dict[int, float] = {}
+        for name_id in shared:
+            margins[name_id] = sum(walk.get(name_id, 0.0) for walk, _ in walks) - floor * totals[name_id]
+        for _walk, (ranked_margins, ranked_names) in walks:
+            cut = bisect_right(ranked_margins, loose - need, key=lambda margin: -margin)
+            for name_id, margin in zip(ranked_names[:cut], ranked_margins[:cut], strict=True):
+                if name_id not in shared:
+                    margins[name_id] = margin
         found: list[int] = []
-        for name_id, contribution in contributions.items():
-            # contribution + what the rest may add >= floor * (W_query + W_listed)
-            margin = contribution - floor * totals[name_id]
+        for name_id, margin in margins.items():
             if margin + loose < need:
                 continue
-            if unwalked:
-                margin += rest_contribution
-                present = index.name_tokens[name_id] + index.name_merged[name_id]
-                for weight, token_map in unwalked:
-                    best = 0.0
-                    for vocab_id in present:
-                        hit = token_map.get(vocab_id)
-                        if hit is not None and hit[0] * (weight + rarity[vocab_id]) > best:
-                            best = hit[0] * (weight + rarity[vocab_id])
-                    margin += best
-                if margin < need:
-                    continue
+            if unwalked and margin + self._unwalked_extra(name_id, unwalked) + rest_contribution < need:
+                continue
             found.append(name_id)
         return found
+
+    def _unwalked_extra(self, name_id: int, unwalked: list[tuple[float, TokenMap]]) -> float:
+        """The most the unwalked tokens could add to this name, looked up against its own tokens."""
+        index = self.index
+        rarity = index.rarity
+        present = index.name_tokens[name_id] + index.name_merged[name_id]
+        extra = 0.0
+        for weight, token_map in unwalked:
+            best = 0.0
+            for vocab_id in present:
+                hit = token_map.get(vocab_id)
+                if hit is not None and hit[0] * (weight + rarity[vocab_id]) > best:
+                    best = hit[0] * (weight + rarity[vocab_id])
+            extra += best
+        return extra
+
+    def _ranked(self, entries: Entries, weight: float, floor: float) -> Ranked:
+        """A walk's names by margin (contribution less ``floor * W_listed``), best first; cached like walks."""
+        key = (id(entries), weight, floor)
+        cached = self._rankings.get(key)
+        if cached is not None and cached[0] is entries:
+            return cached[1]
+        totals = self.index.name_total
+        pairs = sorted(
+            (
+                (contribution - floor * totals[name_id], name_id)
+                for name_id, contribution in self._walk(entries, weight).items()
+            ),
+            reverse=True,
+        )
+        ranked = ([margin for margin, _ in pairs], [name_id for _, name_id in pairs])
+        if len(self._rankings) > _WALK_CACHE_LIMIT:
+            self._rankings.clear()
+        self._rankings[key] = (entries, ranked)
+        return ranked
 
     def _volume(self, entries: Entries) -> int:
         """How many postings walking these entries visits (cached like walks)."""
@@ -297,7 +332,9 @@ class Searcher:
                 hit = token_map.get(vocab_id)
                 if hit is not None and hit[1] in _MERGED_KINDS:
                     sim = hit[0] * MERGED_FACTOR
-                    edges.append((sim * (wq + weights[j] + weights[j + 1]), sim, "merged-" + hit[1], hit[2], i, 1, j, 2))
+                    edges.append(
+                        (sim * (wq + weights[j] + weights[j + 1]), sim, "merged-" + hit[1], hit[2], i, 1, j, 2)
+                    )
         for i, token_map in query.merged:
             wq = q_weights[i] + q_weights[i + 1]
             for j, vocab_id in enumerate(tokens):
@@ -315,7 +352,7 @@ class Searcher:
         if query.initials or any(len(index.vocab[t]) == 1 for t in tokens):
             edges.extend(self._initial_edges(query.side, listed))
         chosen = align(edges)
-        return NameHit(name_id, name_score(query.side, listed, chosen, index.name_total[name_id]), chosen, query)
+        return NameHit(name_id, name_score(query.side, listed, chosen), chosen, query)
 
     @staticmethod
     def _initial_edges(query: Side, listed: Side) -> list[Edge]:
@@ -335,5 +372,6 @@ class Searcher:
                 tuple(index.vocab[t] for t in index.name_tokens[name_id]),
                 index.name_weights[name_id],
                 tuple(KIND_NAMES[code] for code in index.name_kinds[name_id]),
+                modes=tuple("word" for _ in index.name_tokens[name_id]),
             )
         return found

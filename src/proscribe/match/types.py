@@ -87,7 +87,12 @@ class Feature:
     detail: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "value": round(self.value, 4), "weight": round(self.weight, 4), "detail": self.detail}
+        return {
+            "name": self.name,
+            "value": round(self.value, 4),
+            "weight": round(self.weight, 4),
+            "detail": self.detail,
+        }
 
 
 @dataclass(slots=True)
