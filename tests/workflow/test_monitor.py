@@ -20,6 +20,8 @@ from proscribe.match import Screener, build_index
 from proscribe.model import Entity, Schema
 from proscribe.sources import FORMATS
 from proscribe.sources.detect import scan
+from proscribe.workflow.monitor import party_query
+from proscribe.workflow.parties import Party
 from tests.conftest import BENCH, LISTS, CliResult
 
 PER_GROUP = 12
@@ -33,15 +35,16 @@ def _entities(folder: Path) -> dict[str, Entity]:
     return found
 
 
-def _hits(screener: Screener, name: str) -> set[str]:
-    return {m.entity_id for m in screener.screen(name, limit=25).matches if m.match}
+def _hits(screener: Screener, name: str, kind: str) -> set[str]:
+    """What the monitor's own query for such a party would alert on."""
+    query = party_query(Party("probe", name, kind))
+    return {m.entity_id for m in screener.screen(query, limit=25).matches if m.match}
 
 
 @pytest.fixture(scope="module")
 def register(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, set[str]]]:
     """A register CSV and, per group, the party ids planted in it."""
     old, new = _entities(LISTS / "ofac" / "2019"), _entities(LISTS / "ofac")
-    both = Screener(build_index([*old.values(), *[e for k, e in new.items() if k not in old]]))
     old_only, new_only = Screener(build_index(old.values())), Screener(build_index(new.values()))
     rng = random.Random(20191009)
     groups: dict[str, list[Entity]] = {"unchanged": [], "changed": [], "added": []}
@@ -53,8 +56,8 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         if len(groups[group]) >= PER_GROUP:
             continue
         expected_old = set() if group == "added" else {entity.id}
-        name = entity.caption
-        if _hits(new_only, name) == {entity.id} and _hits(old_only, name) == expected_old:
+        name, kind = entity.caption, "person" if entity.schema is Schema.PERSON else "organization"
+        if _hits(new_only, name, kind) == {entity.id} and _hits(old_only, name, kind) == expected_old:
             groups[group].append(entity)
         if all(len(g) >= PER_GROUP for g in groups.values()):
             break
@@ -72,10 +75,9 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         for row in csv.DictReader(handle):
             if len(rows) >= PARTIES:
                 break
-            if not _hits(both, row["full_name"]):
-                rows.append(
-                    {"CustomerNo": f"n{len(rows)}", "Legal name": row["full_name"], "Kind": "person", "Country": ""}
-                )
+            name = row["full_name"]
+            if not _hits(old_only, name, "person") and not _hits(new_only, name, "person"):
+                rows.append({"CustomerNo": f"n{len(rows)}", "Legal name": name, "Kind": "person", "Country": ""})
     path = tmp_path_factory.mktemp("register") / "register.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["CustomerNo", "Legal name", "Kind", "Country"])

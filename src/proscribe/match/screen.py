@@ -10,7 +10,7 @@ explanations. ``compare`` scores two names directly with the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from proscribe.match import ofac
@@ -65,6 +65,7 @@ class Screener:
         self.searcher = Searcher(index)
         self._ofac: ofac.OfacMatcher | None = None
         self._support: dict[str, int] = {}
+        self._numbers: dict[str, int] | None = None
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity], **options: object) -> Screener:
@@ -84,8 +85,13 @@ class Screener:
         sources: Sequence[str] | None = None,
         programs: Sequence[str] | None = None,
         schemas: Sequence[str | Schema] | None = None,
+        entity_ids: Collection[str] | None = None,
     ) -> ScreenResult:
-        """Rank listed entities for one query; ``match`` marks scores at or above the threshold."""
+        """Rank listed entities for one query; ``match`` marks scores at or above the threshold.
+
+        ``entity_ids`` limits the candidates to those entities while scoring against the whole index, so
+        a party re-screened against the entries that changed scores exactly as in a full screening.
+        """
         if isinstance(query, str):
             query = Query(name=query)
         threshold = self.threshold if threshold is None else threshold
@@ -95,7 +101,7 @@ class Screener:
         facts = QueryFacts(
             query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number
         )
-        allowed = _Filter(self.index, sources, programs, schemas)
+        allowed = _Filter(self.index, sources, programs, schemas, self._entity_numbers(entity_ids))
         if self.algorithm == "ofac":
             matches = self._screen_ofac(query, floor, threshold, facts, allowed)
         else:
@@ -104,6 +110,13 @@ class Screener:
         self._support = {}
         matches = matches[:limit]
         return ScreenResult(query.id, query.name, any(m.match for m in matches), matches)
+
+    def _entity_numbers(self, entity_ids: Collection[str] | None) -> frozenset[int] | None:
+        if entity_ids is None:
+            return None
+        if self._numbers is None:
+            self._numbers = {entity_id: n for n, entity_id in enumerate(self.index.entity_ids)}
+        return frozenset(n for e in entity_ids if (n := self._numbers.get(e)) is not None)
 
     def _screen_default(
         self, query: Query, floor: float, threshold: float, facts: QueryFacts, allowed: _Filter
@@ -212,15 +225,19 @@ class _Filter:
         sources: Sequence[str] | None,
         programs: Sequence[str] | None,
         schemas: Sequence[str | Schema] | None,
+        only: frozenset[int] | None = None,
     ) -> None:
         self.index = index
         self.sources = {s.lower() for s in sources} if sources else None
         self.programs = {p.upper() for p in programs} if programs else None
         self.schemas = {s.value for raw in schemas if (s := parse_schema(raw))} if schemas else None
+        self.only = only
         self.active = bool(self.sources or self.programs or self.schemas)
         self._cache: dict[int, bool] = {}
 
     def __call__(self, entity: int) -> bool:
+        if self.only is not None and entity not in self.only:
+            return False
         if not self.active:
             return True
         found = self._cache.get(entity)

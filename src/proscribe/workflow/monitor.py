@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,8 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from proscribe.config import Settings
-from proscribe.match import Match, Query, Screener, build_index
-from proscribe.model import Entity
+from proscribe.match import Match, Query, Screener
 from proscribe.screening import load_index
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
@@ -77,10 +76,13 @@ def party_query(party: Party) -> Query:
     return Query.build(party.name, party.type, party.date_of_birth, party.country, party.id_number, party.party_id)
 
 
-def screen_parties(screener: Screener, targets: Iterable[Party], threshold: float | None) -> list[Hit]:
+def screen_parties(
+    screener: Screener, targets: Iterable[Party], threshold: float | None, only: Collection[str] | None = None
+) -> list[Hit]:
+    """Alerting matches of each party; ``only`` limits them to those entities, scored as in a full screening."""
     hits: list[Hit] = []
     for party in targets:
-        result = screener.screen(party_query(party), threshold=threshold, limit=25)
+        result = screener.screen(party_query(party), threshold=threshold, limit=25, entity_ids=only)
         hits.extend(Hit(party, m) for m in result.matches if m.match)
     return hits
 
@@ -99,7 +101,7 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
     full = Screener(full_index)
     threshold = full.threshold if threshold is None else threshold
     if last is None:
-        mode, changed_parties, others, delta = "full", register, [], []
+        mode, changed_parties, others, delta = "full", register, [], set[str]()
     else:
         changed_parties = [p for p in register if screened.get(p.party_id) != p.screening_hash]
         others = [p for p in register if screened.get(p.party_id) == p.screening_hash]
@@ -111,7 +113,7 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
     hits = screen_parties(full, changed_parties, threshold)
     considered = len(full_index) if mode == "full" or changed_parties else 0
     if delta and others:
-        hits += screen_parties(Screener(build_index(delta)), others, threshold)
+        hits += screen_parties(full, others, threshold, only=delta)
         considered = max(considered, len(delta))
     fully_screened = register if mode == "full" else changed_parties
     screened_count = len(fully_screened) + (len(others) if delta else 0)
@@ -135,46 +137,23 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
     return report
 
 
-def _changed_entities(connection: Connection, before: dict[str, int], now: dict[str, int]) -> list[Entity]:
-    """Entities of the current editions that were added or changed since the editions of the last run."""
-    wanted: list[tuple[int, list[str] | None]] = []
+def _changed_entities(connection: Connection, before: dict[str, int], now: dict[str, int]) -> set[str]:
+    """Ids of the current editions' entities added or changed since the editions of the last run."""
+    changed: set[str] = set()
     for source, edition in now.items():
         previous = before.get(source)
         if previous == edition:
             continue
-        if previous is None:
-            wanted.append((edition, None))  # a new list: every entry is new
-            continue
         old = edition_entities.alias("old")
-        rows = connection.execute(
-            select(edition_entities.c.entity_id)
-            .select_from(
+        query = select(edition_entities.c.entity_id).where(edition_entities.c.edition_id == edition)
+        if previous is not None:  # otherwise a new list: every entry is new
+            query = query.select_from(
                 edition_entities.outerjoin(
                     old, (old.c.entity_id == edition_entities.c.entity_id) & (old.c.edition_id == previous)
                 )
-            )
-            .where(
-                edition_entities.c.edition_id == edition,
-                (old.c.entity_id.is_(None)) | (old.c.record_hash != edition_entities.c.record_hash),
-            )
-        )
-        wanted.append((edition, [r.entity_id for r in rows]))
-    entities: list[Entity] = []
-    for edition, ids in wanted:
-        query = (
-            select(entity_records.c.data)
-            .join(edition_entities, edition_entities.c.record_hash == entity_records.c.record_hash)
-            .where(edition_entities.c.edition_id == edition)
-        )
-        if ids is not None:
-            if not ids:
-                continue
-            for start in range(0, len(ids), 900):
-                chunk = query.where(edition_entities.c.entity_id.in_(ids[start : start + 900]))
-                entities += [Entity.from_dict(json.loads(d)) for d in connection.execute(chunk).scalars()]
-        else:
-            entities += [Entity.from_dict(json.loads(d)) for d in connection.execute(query).scalars()]
-    return entities
+            ).where((old.c.entity_id.is_(None)) | (old.c.record_hash != edition_entities.c.record_hash))
+        changed.update(connection.execute(query).scalars())
+    return changed
 
 
 def _insert_run(
