@@ -74,7 +74,7 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from proscribe.cli import alerts, audit, config, devices, entity, lists, monitor, parties, screen
+    from proscribe.cli import alerts, audit, config, devices, entity, keys, lists, monitor, parties, screen, serve
 
     app.add_typer(lists.app, name="lists")
     app.add_typer(parties.app, name="parties")
@@ -86,6 +86,14 @@ def _register() -> None:
     app.command("entity")(entity.show_entity)
     app.command("screen")(screen.screen_command)
     app.command("compare")(screen.compare_command)
+    app.add_typer(keys.app, name="keys")
+    app.command("serve")(serve.serve_command)
+    from proscribe.cli import ledger, ownership, reports, tx
+
+    app.add_typer(tx.app, name="tx")
+    app.add_typer(ledger.app, name="ledger")
+    app.add_typer(ownership.app, name="ownership")
+    app.add_typer(reports.app, name="reports")
 
 
 _register()
