@@ -28,6 +28,9 @@ def import_command(
     source: str | None = typer.Option(None, "--source", help="File every list found under this key."),
     format_key: str | None = typer.Option(None, "--format", help=f"Force a format: {', '.join(FORMATS)}."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    no_index: bool = typer.Option(
+        False, "--no-index", help="Do not rebuild the screening index now; it is rebuilt when next used."
+    ),
 ) -> None:
     """Import list files as new editions (atomic: all or nothing)."""
     if format_key and format_key not in FORMATS:
@@ -44,7 +47,8 @@ def import_command(
     app_ctx = context(ctx)
     summaries = import_lists(app_ctx.engine, found.lists, on_staged=None if as_json else staged)
     _print_summaries(summaries, as_json)
-    _refresh_index(app_ctx, summaries, quiet=as_json)
+    if not no_index:
+        _refresh_index(app_ctx, summaries, quiet=as_json)
 
 
 @app.command("update")

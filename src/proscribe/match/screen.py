@@ -10,7 +10,7 @@ explanations. ``compare`` scores two names directly with the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from proscribe.match import ofac
@@ -66,6 +66,7 @@ class Screener:
         self._ofac: ofac.OfacMatcher | None = None
         self._support: dict[str, int] = {}
         self._numbers: dict[str, int] | None = None
+        self._restriction: tuple[frozenset[str], frozenset[int]] | None = None
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity], **options: object) -> Screener:
@@ -85,7 +86,7 @@ class Screener:
         sources: Sequence[str] | None = None,
         programs: Sequence[str] | None = None,
         schemas: Sequence[str | Schema] | None = None,
-        entity_ids: Collection[str] | None = None,
+        entity_ids: frozenset[str] | None = None,
     ) -> ScreenResult:
         """Rank listed entities for one query; ``match`` marks scores at or above the threshold.
 
@@ -111,12 +112,17 @@ class Screener:
         matches = matches[:limit]
         return ScreenResult(query.id, query.name, any(m.match for m in matches), matches)
 
-    def _entity_numbers(self, entity_ids: Collection[str] | None) -> frozenset[int] | None:
+    def _entity_numbers(self, entity_ids: frozenset[str] | None) -> frozenset[int] | None:
+        """Index numbers of ``entity_ids``, worked out once per set (a monitoring run reuses one set)."""
         if entity_ids is None:
             return None
+        if self._restriction is not None and self._restriction[0] is entity_ids:
+            return self._restriction[1]
         if self._numbers is None:
             self._numbers = {entity_id: n for n, entity_id in enumerate(self.index.entity_ids)}
-        return frozenset(n for e in entity_ids if (n := self._numbers.get(e)) is not None)
+        numbers = frozenset(n for e in entity_ids if (n := self._numbers.get(e)) is not None)
+        self._restriction = (entity_ids, numbers)
+        return numbers
 
     def _screen_default(
         self, query: Query, floor: float, threshold: float, facts: QueryFacts, allowed: _Filter

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -77,7 +77,7 @@ def party_query(party: Party) -> Query:
 
 
 def screen_parties(
-    screener: Screener, targets: Iterable[Party], threshold: float | None, only: Collection[str] | None = None
+    screener: Screener, targets: Iterable[Party], threshold: float | None, only: frozenset[str] | None = None
 ) -> list[Hit]:
     """Alerting matches of each party; ``only`` limits them to those entities, scored as in a full screening."""
     hits: list[Hit] = []
@@ -113,7 +113,7 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
     hits = screen_parties(full, changed_parties, threshold)
     considered = len(full_index) if mode == "full" or changed_parties else 0
     if delta and others:
-        hits += screen_parties(full, others, threshold, only=delta)
+        hits += screen_parties(full, others, threshold, only=frozenset(delta))
         considered = max(considered, len(delta))
     fully_screened = register if mode == "full" else changed_parties
     screened_count = len(fully_screened) + (len(others) if delta else 0)
