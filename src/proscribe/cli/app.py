@@ -74,7 +74,23 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from proscribe.cli import alerts, audit, config, devices, entity, keys, lists, monitor, parties, screen, serve
+    from proscribe.cli import (
+        alerts,
+        audit,
+        config,
+        devices,
+        entity,
+        keys,
+        ledger,
+        lists,
+        monitor,
+        ownership,
+        parties,
+        reports,
+        screen,
+        serve,
+        tx,
+    )
 
     app.add_typer(lists.app, name="lists")
     app.add_typer(parties.app, name="parties")
@@ -88,8 +104,6 @@ def _register() -> None:
     app.command("compare")(screen.compare_command)
     app.add_typer(keys.app, name="keys")
     app.command("serve")(serve.serve_command)
-    from proscribe.cli import ledger, ownership, reports, tx
-
     app.add_typer(tx.app, name="tx")
     app.add_typer(ledger.app, name="ledger")
     app.add_typer(ownership.app, name="ownership")
