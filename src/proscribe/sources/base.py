@@ -66,9 +66,7 @@ def claim_each(
     paths: Sequence[Path], format_key: str, source: str, recognise: Callable[[Path, bytes], bool]
 ) -> list[ListFile]:
     """Claim every file that ``recognise(path, head_bytes)`` accepts as its own one-file list."""
-    return [
-        ListFile(format=format_key, source=source, paths=[path]) for path in paths if recognise(path, sniff(path))
-    ]
+    return [ListFile(format=format_key, source=source, paths=[path]) for path in paths if recognise(path, sniff(path))]
 
 
 def empty_to_none(value: str | None) -> str | None:
