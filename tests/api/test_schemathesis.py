@@ -63,7 +63,13 @@ def test_operation_conforms_to_the_schema(
     headers = auth(keys["admin"])
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=os.environ.get("PROSCRIBE_FUZZ_RANDOM") != "1",  # CI reproducible; set 1 to explore
+    )
     def check(case: schemathesis.Case) -> None:
         case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 

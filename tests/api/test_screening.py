@@ -155,3 +155,15 @@ def test_screening_before_the_index_is_loaded_is_503(
     assert response.headers["retry-after"]
     assert bare.get("/readyz").status_code == 503
     assert bare.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_repeated_single_value_parameter_is_refused(client: TestClient, reader: dict[str, str]) -> None:
+    twice = client.get("/search", params=[("q", "Hikvision"), ("q", "Dahua")], headers=reader)
+    assert twice.status_code == 422 and "'q' is given more than once" in twice.text
+    many = client.post(
+        "/match/default",
+        params=[("include_dataset", "us_ofac_cons"), ("include_dataset", "un_sc")],
+        json={"queries": {"q1": {"schema": "Company", "properties": {"name": ["Hikvision"]}}}},
+        headers=reader,
+    )
+    assert many.status_code == 200

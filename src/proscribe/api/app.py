@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 
@@ -21,6 +21,7 @@ from proscribe.api import logs
 from proscribe.api.auth import KeyCache, RateLimiter
 from proscribe.api.context import ApiContext, json_response
 from proscribe.api.middleware import ApiGate
+from proscribe.api.query_params import reject_repeated_scalars
 from proscribe.api.routers import admin, data, health, match, screening, workflow
 from proscribe.api.service import ScreeningService
 from proscribe.api.settings import ApiSettings, load_settings
@@ -68,6 +69,7 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_repeated_scalars)],
         openapi_tags=[{"name": "Matching (yente-compatible)", "description": "yente's /match request and response."}],
     )
     app.state.api = context
