@@ -9,9 +9,12 @@ that raises :class:`ListFormatError` halfway leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from proscribe.model import Entity
 
@@ -77,3 +80,28 @@ def empty_to_none(value: str | None) -> str | None:
     if not value or value == "-0-":
         return None
     return value
+
+
+_T = TypeVar("_T")
+_PARTIAL_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def unique(values: Iterable[_T]) -> list[_T]:
+    """Values in first-seen order without repeats (works for unhashable dataclasses too)."""
+    seen: list[_T] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def partial_iso_date(text: str | None) -> str | None:
+    """A partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) that names a real month and day, else None."""
+    if not text or not _PARTIAL_ISO_DATE.fullmatch(text):
+        return None
+    if len(text) > 4 and not 1 <= int(text[5:7]) <= 12:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat() if len(text) == 10 else text
+    except ValueError:
+        return None

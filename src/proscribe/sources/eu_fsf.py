@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,7 +34,7 @@ from proscribe.model import (
     Schema,
     make_id,
 )
-from proscribe.sources.base import Format, ListFile, ListFormatError, sniff
+from proscribe.sources.base import Format, ListFile, ListFormatError, partial_iso_date, sniff, unique
 
 FORMAT_KEY = "eu_fsf"
 SOURCE = "eu_fsf"
@@ -65,7 +64,6 @@ _ID_TYPES = {
 }
 _CONTACT_TYPES = {"PHONE": IdType.PHONE, "FAX": IdType.PHONE, "EMAIL": IdType.EMAIL, "WEB": IdType.WEBSITE}
 _DOCUMENT_FLAGS = ("diplomatic", "knownExpired", "knownFalse", "reportedLost", "revokedByIssuer")
-_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _YEAR = re.compile(r"\d{4}")
 
 # Root-element sniffing: skip the declaration, comments and DOCTYPE, read the first tag and its namespace.
@@ -136,7 +134,9 @@ def _records(path: Path, list_file: ListFile) -> Iterator[Any]:
                     f"line {element.sourceline}",
                     f"root element is <{element.tag}>, not <export> in {NAMESPACE}: not an EU FSF export",
                 )
-            list_file.publisher_date = _iso_date((element.get("generationDate") or "")[:10]) or list_file.publisher_date
+            list_file.publisher_date = (
+                partial_iso_date((element.get("generationDate") or "")[:10]) or list_file.publisher_date
+            )
         elif event == "end" and element.tag == _ENTITY and element.getparent() is root:
             yield element
     if root is None:
@@ -178,11 +178,11 @@ def _entity(path: Path, record: Any) -> Entity:
         source_id=logical_id,
         schema=schema,
         names=names,
-        programs=_unique(p for p in (_attr(r, "programme") for r in regulations) if p),
+        programs=unique(p for p in (_attr(r, "programme") for r in regulations) if p),
         addresses=[a for a in map(_address, addresses) if a],
-        birth_dates=_unique(d for d in map(_birth_date, births) if d),
-        birth_places=_unique(p for p in map(_place, births) if p),
-        citizenships=_unique(c for c in map(_country, record.iterfind(_tag("citizenship"))) if c),
+        birth_dates=unique(d for d in map(_birth_date, births) if d),
+        birth_places=unique(p for p in map(_place, births) if p),
+        citizenships=unique(c for c in map(_country, record.iterfind(_tag("citizenship"))) if c),
         gender=_gender(aliases) if schema is Schema.PERSON else None,
         titles=_alias_values(aliases, "title"),
         identifiers=_identifiers(record, addresses),
@@ -228,7 +228,7 @@ def _names(aliases: list[Any]) -> list[Name]:
 
 def _alias_values(aliases: list[Any], attribute: str) -> list[str]:
     """One attribute over all the names: the EU puts titles, functions and gender on each name."""
-    return _unique(v for v in (_attr(alias, attribute) for alias in aliases) if v)
+    return unique(v for v in (_attr(alias, attribute) for alias in aliases) if v)
 
 
 def _gender(aliases: list[Any]) -> str | None:
@@ -242,7 +242,7 @@ def _birth_date(node: Any) -> PartialDate | None:
     if (_attr(node, "calendarType") or "GREGORIAN").upper() != "GREGORIAN":
         return None  # other calendars stay in raw: their numbers are not Gregorian years
     circa = _attr(node, "circa") == "true"
-    full = _iso_date(_attr(node, "birthdate"))
+    full = partial_iso_date(_attr(node, "birthdate"))
     if full:
         return PartialDate(full, circa=circa)
     year = _year(_attr(node, "year"))
@@ -258,7 +258,7 @@ def _from_parts(year: str, month: str | None, day: str | None) -> str:
     """The most precise real date the parts give: year-month-day, year-month, or the year alone."""
     month_part = f"{year}-{int(month):02d}" if month and month.isdigit() else year
     day_part = f"{month_part}-{int(day):02d}" if day and day.isdigit() and month_part != year else month_part
-    return _iso_date(day_part) or _iso_date(month_part) or year
+    return partial_iso_date(day_part) or partial_iso_date(month_part) or year
 
 
 def _place(node: Any) -> str | None:
@@ -308,7 +308,7 @@ def _identifiers(record: Any, addresses: list[Any]) -> list[Identifier]:
             for value in re.split(r"[,;]", _attr(contact, "value") or ""):
                 if id_type and value.strip():
                     found.append(Identifier(id_type, value.strip(), label=_attr(contact, "key")))
-    return _unique(found)
+    return unique(found)
 
 
 def _document(node: Any) -> list[Identifier]:
@@ -325,7 +325,7 @@ def _document(node: Any) -> list[Identifier]:
         ],
         "; ",
     )
-    numbers = _unique(n for n in (_attr(node, "number"), _attr(node, "latinNumber")) if n)
+    numbers = unique(n for n in (_attr(node, "number"), _attr(node, "latinNumber")) if n)
     label = _attr(node, "identificationTypeDescription") or code or None
     id_type = _ID_TYPES.get(code, IdType.OTHER)
     return [Identifier(id_type, number, _country(node), label, note) for number in numbers]
@@ -333,8 +333,8 @@ def _document(node: Any) -> list[Identifier]:
 
 def _listed_on(record: Any, regulations: list[Any]) -> str | None:
     """``designationDate`` when given; otherwise the earliest regulation that names the record."""
-    designated = _iso_date(_attr(record, "designationDate"))
-    published = sorted(d for d in (_iso_date(_attr(r, "publicationDate")) for r in regulations) if d)
+    designated = partial_iso_date(_attr(record, "designationDate"))
+    published = sorted(d for d in (partial_iso_date(_attr(r, "publicationDate")) for r in regulations) if d)
     return designated or (published[0] if published else None)
 
 
@@ -344,8 +344,8 @@ def _attributes(record: Any, regulations: list[Any], positions: list[str]) -> di
         "eu_reference_number": [v for v in [_attr(record, "euReferenceNumber")] if v],
         "un_reference_number": [v for v in [_attr(record, "unitedNationId")] if v],
         "designation_details": [v for v in [_attr(record, "designationDetails")] if v],
-        "regulation": _unique(v for v in (_attr(r, "numberTitle") for r in regulations) if v),
-        "regulation_url": _unique(v for v in (_child_text(r, "publicationUrl") for r in regulations) if v),
+        "regulation": unique(v for v in (_attr(r, "numberTitle") for r in regulations) if v),
+        "regulation_url": unique(v for v in (_child_text(r, "publicationUrl") for r in regulations) if v),
     }
     return {key: value for key, value in values.items() if value}
 
@@ -399,26 +399,6 @@ def _join(parts: Iterable[str | None], separator: str = " ") -> str | None:
 
 def _year(text: str | None) -> str | None:
     return text if text and _YEAR.fullmatch(text) else None
-
-
-def _iso_date(text: str | None) -> str | None:
-    """A partial ISO date that names a real month and day, else None."""
-    if not text or not _ISO_DATE.fullmatch(text):
-        return None
-    if len(text) > 4 and not 1 <= int(text[5:7]) <= 12:
-        return None
-    try:
-        return date.fromisoformat(text).isoformat() if len(text) == 10 else text
-    except ValueError:
-        return None
-
-
-def _unique(values: Iterable[_T]) -> list[_T]:
-    seen: list[_T] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return seen
 
 
 FORMAT = Format(

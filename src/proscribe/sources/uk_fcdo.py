@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,7 +36,7 @@ from proscribe.model import (
     Vessel,
     make_id,
 )
-from proscribe.sources.base import Format, ListFile, ListFormatError, sniff
+from proscribe.sources.base import Format, ListFile, ListFormatError, sniff, unique
 
 FORMAT_KEY = "uk_fcdo"
 SOURCE = "uk_fcdo"
@@ -316,11 +316,11 @@ class _Facts:
     def values(self, name: str, split: bool = False) -> list[str]:
         """Every distinct value the rows give a fact, in row order; ``split`` opens multi-value cells."""
         found = (value for row in self.rows if (value := self.get(row, name)))
-        return _unique(part for value in found for part in (split_values(value) if split else [value]))
+        return unique(part for value in found for part in (split_values(value) if split else [value]))
 
 
 def _entity(path: Path, columns: dict[str, str], key: str, group: _Group) -> Entity:
-    facts = _Facts(_unique(group.rows), columns)
+    facts = _Facts(unique(group.rows), columns)
     names = _names(facts)
     if not names:
         raise ListFormatError(path, f"line {group.line}", f"designation {key} has no name")
@@ -334,9 +334,9 @@ def _entity(path: Path, columns: dict[str, str], key: str, group: _Group) -> Ent
         schema=schema,
         names=names,
         programs=facts.values("regime"),
-        addresses=_unique(a for a in (_address(facts, row) for row in facts.rows) if a),
-        birth_dates=_unique(d for d in map(_birth_date, facts.values("dob", split=True)) if d),
-        birth_places=_unique(p for p in (_birth_place(facts, row) for row in facts.rows) if p),
+        addresses=unique(a for a in (_address(facts, row) for row in facts.rows) if a),
+        birth_dates=unique(d for d in map(_birth_date, facts.values("dob", split=True)) if d),
+        birth_places=unique(p for p in (_birth_place(facts, row) for row in facts.rows) if p),
         nationalities=country_codes(facts.values("nationality", split=True)),
         gender=next((_GENDERS[g.lower()] for g in facts.values("gender") if g.lower() in _GENDERS), None),
         titles=facts.values("title", split=True),
@@ -433,7 +433,7 @@ def _identifiers(facts: _Facts) -> list[Identifier]:
         for value in facts.values(column, split=True):
             number = _IMO.sub("", value) if id_type is IdType.IMO else value
             found.append(Identifier(id_type, number, label=facts.columns[column]))
-    return _unique(found)
+    return unique(found)
 
 
 def _vessel(facts: _Facts) -> Vessel:
@@ -454,7 +454,7 @@ def _attributes(facts: _Facts) -> dict[str, list[str]]:
         "designation_source": facts.values("designation_source"),
         "un_reference_number": facts.values("un_reference"),
         "ofsi_group_id": facts.values("group_id"),
-        "last_updated": _unique(d for d in map(uk_date, facts.values("last_updated")) if d),
+        "last_updated": unique(d for d in map(uk_date, facts.values("last_updated")) if d),
         "type_of_entity": facts.values("entity_type"),
         "parent_company": facts.values("parent_company"),
         "subsidiaries": facts.values("subsidiaries"),
@@ -473,14 +473,6 @@ def split_values(value: str) -> list[str]:
 
 
 # -- small helpers ----------------------------------------------------------
-
-
-def _unique(values: Iterable[_T]) -> list[_T]:
-    seen: list[_T] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return seen
 
 
 FORMAT = Format(

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +35,7 @@ from proscribe.model import (
     Schema,
     make_id,
 )
-from proscribe.sources.base import Format, ListFile, ListFormatError, sniff
+from proscribe.sources.base import Format, ListFile, ListFormatError, partial_iso_date, sniff, unique
 
 FORMAT_KEY = "un_xml"
 SOURCE = "un_sc"
@@ -50,7 +49,6 @@ _GENDERS = {"male": "male", "female": "female"}
 
 _T = TypeVar("_T")
 
-_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _YEAR = re.compile(r"\d{4}")
 _NOTE_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _MONTHS = {
@@ -136,7 +134,9 @@ def _records(path: Path, list_file: ListFile) -> Iterator[Any]:
     for event, element in events:
         if not checked:
             _check_root(path, element)
-            list_file.publisher_date = _iso_date((element.get("dateGenerated") or "")[:10]) or list_file.publisher_date
+            list_file.publisher_date = (
+                partial_iso_date((element.get("dateGenerated") or "")[:10]) or list_file.publisher_date
+            )
             checked = True
         elif event == "end" and element.tag in _SCHEMAS:
             parent = element.getparent()
@@ -202,7 +202,7 @@ def _entity(path: Path, record: Any) -> Entity:
         gender=_GENDERS.get((_text(record.find("GENDER")) or "").lower()),
         titles=_values(record, "TITLE/VALUE"),
         identifiers=[i for i in map(_identifier, record.iterfind("INDIVIDUAL_DOCUMENT")) if i],
-        listed_on=_iso_date((_text(record.find("LISTED_ON")) or "")[:10]),
+        listed_on=partial_iso_date((_text(record.find("LISTED_ON")) or "")[:10]),
         remarks=_text(record.find("COMMENTS1")),
         attributes=_attributes(record),
         raw=raw_record(record),
@@ -240,13 +240,13 @@ def _births(record: Any) -> tuple[list[PartialDate], list[str]]:
     dates = [d for d in map(_birth_date, record.iterfind("INDIVIDUAL_DATE_OF_BIRTH")) if d]
     places = [p for p in map(_birth_place, record.iterfind("INDIVIDUAL_PLACE_OF_BIRTH")) if p]
     for alias in record.iterfind("INDIVIDUAL_ALIAS"):
-        date = _iso_date(_text(alias.find("DATE_OF_BIRTH")))
+        date = partial_iso_date(_text(alias.find("DATE_OF_BIRTH")))
         if date:
             dates.append(PartialDate(date))
         place = _joined(alias, ("CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"))
         if place:
             places.append(place)
-    return _unique(dates), _unique(places)
+    return unique(dates), unique(places)
 
 
 def _birth_date(node: Any) -> PartialDate | None:
@@ -260,7 +260,7 @@ def _birth_date(node: Any) -> PartialDate | None:
 
 
 def _date_bounds(node: Any, note: str) -> tuple[str | None, str | None]:
-    date = _iso_date(_text(node.find("DATE")))
+    date = partial_iso_date(_text(node.find("DATE")))
     if date:
         return date, None
     low, high = _year(node.find("FROM_YEAR")), _year(node.find("TO_YEAR"))
@@ -377,7 +377,7 @@ def _text(node: Any) -> str | None:
 
 
 def _values(record: Any, path: str) -> list[str]:
-    return _unique(v for v in map(_text, record.iterfind(path)) if v)
+    return unique(v for v in map(_text, record.iterfind(path)) if v)
 
 
 def _joined(node: Any, tags: Iterable[str]) -> str | None:
@@ -387,26 +387,6 @@ def _joined(node: Any, tags: Iterable[str]) -> str | None:
 def _year(node: Any) -> str | None:
     text = _text(node)
     return text if text and _YEAR.fullmatch(text) else None
-
-
-def _iso_date(text: str | None) -> str | None:
-    """A partial ISO date that names a real month and day, else None."""
-    if not text or not _ISO_DATE.fullmatch(text):
-        return None
-    if len(text) > 4 and not 1 <= int(text[5:7]) <= 12:
-        return None
-    try:
-        return date.fromisoformat(text).isoformat() if len(text) == 10 else text
-    except ValueError:
-        return None
-
-
-def _unique(values: Iterable[_T]) -> list[_T]:
-    seen: list[_T] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return seen
 
 
 FORMAT = Format(
