@@ -66,6 +66,21 @@ def count_changes(connection: Connection, from_id: int, to_id: int) -> tuple[int
     return int(added), int(changed), int(removed)
 
 
+def added_or_changed_ids(connection: Connection, from_id: int | None, to_id: int) -> list[str]:
+    """Ids of entities in edition ``to_id`` that edition ``from_id`` lacked or held in another version.
+
+    With no ``from_id`` (a list not seen before) every entity of ``to_id`` counts as added.
+    """
+    new = edition_entities
+    query = select(new.c.entity_id).where(new.c.edition_id == to_id)
+    if from_id is not None:
+        old = edition_entities.alias("old")
+        query = query.select_from(
+            new.outerjoin(old, and_(old.c.entity_id == new.c.entity_id, old.c.edition_id == from_id))
+        ).where(old.c.entity_id.is_(None) | (old.c.record_hash != new.c.record_hash))
+    return list(connection.execute(query).scalars())
+
+
 def diff_editions(connection: Connection, source: str, from_id: int, to_id: int) -> EditionDiff:
     """The full diff, with the changed fields of every changed entity."""
     old_members = _members(connection, from_id)

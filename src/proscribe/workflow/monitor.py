@@ -30,7 +30,7 @@ from proscribe.screening import load_index
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
 from proscribe.store.db import inserted_id
-from proscribe.store.diff import changed_fields
+from proscribe.store.diff import added_or_changed_ids, changed_fields
 from proscribe.store.queries import current_edition_ids
 from proscribe.store.schema import edition_entities, entity_records
 from proscribe.workflow.parties import Party, active_parties
@@ -141,18 +141,8 @@ def _changed_entities(connection: Connection, before: dict[str, int], now: dict[
     """Ids of the current editions' entities added or changed since the editions of the last run."""
     changed: set[str] = set()
     for source, edition in now.items():
-        previous = before.get(source)
-        if previous == edition:
-            continue
-        old = edition_entities.alias("old")
-        query = select(edition_entities.c.entity_id).where(edition_entities.c.edition_id == edition)
-        if previous is not None:  # otherwise a new list: every entry is new
-            query = query.select_from(
-                edition_entities.outerjoin(
-                    old, (old.c.entity_id == edition_entities.c.entity_id) & (old.c.edition_id == previous)
-                )
-            ).where((old.c.entity_id.is_(None)) | (old.c.record_hash != edition_entities.c.record_hash))
-        changed.update(connection.execute(query).scalars())
+        if before.get(source) != edition:
+            changed.update(added_or_changed_ids(connection, before.get(source), edition))
     return changed
 
 
