@@ -5,8 +5,9 @@ Each worker process loads the index file the CLI builds (about a second), so
 store's current editions with the loaded index every few seconds; when a list
 update made a new edition current, it loads (or, if nobody has yet, rebuilds)
 the index and swaps it in whole, so requests never see half an index and a
-list update reaches the service without a restart. A file lock keeps two
-workers from rebuilding the same index at once.
+list update reaches the service without a restart. The index folder's lock
+(see ``proscribe.screening.index_files``) keeps two workers from rebuilding the
+same index at once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from proscribe.store.queries import current_edition_ids, get_entity
 
 log = logging.getLogger("proscribe.api")
 
-LOCK_FILE = "screening.lock"
 # One name per script the engine reads: its first name in each script loads transliteration tables and
 # dictionaries (up to a second or more), which a worker pays here, before it is ready, not on a client's request.
 WARM_UP_NAMES = (
@@ -93,7 +93,7 @@ class ScreeningService:
 
     def load(self) -> Snapshot:
         """Load the index now (rebuilding it if the store moved on), and make it current."""
-        with self._load_lock, _file_lock(self.store.index_dir):
+        with self._load_lock:
             index, status = load_index(self.store, self.engine)
         screeners = {name: Screener(index, algorithm=name) for name in ALGORITHMS}
         for screener in screeners.values():
@@ -195,17 +195,5 @@ def try_lock(path: Path) -> Iterator[bool]:
             return
         try:
             yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextmanager
-def _file_lock(directory: Path) -> Iterator[None]:
-    """An exclusive lock on the index folder, shared by every worker process of the host."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with (directory / LOCK_FILE).open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

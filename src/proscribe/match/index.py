@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import marshal
 import math
+import os
+import tempfile
 from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
@@ -156,13 +158,18 @@ class ScreeningIndex:
         (everything but the deletion map), then the deletion map's marshal blob.
         """
         target = Path(path)
-        temporary = target.with_name(target.name + ".tmp")
+        target.parent.mkdir(parents=True, exist_ok=True)
         main = marshal.dumps({key: value for key, value in self.data.items() if key != "deletes"})
-        with temporary.open("wb") as handle:
-            handle.write(MAGIC + FORMAT_VERSION.to_bytes(2, "big") + len(main).to_bytes(8, "big"))
-            handle.write(main)
-            handle.write(marshal.dumps(self.deletes()))
-        temporary.replace(target)
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(MAGIC + FORMAT_VERSION.to_bytes(2, "big") + len(main).to_bytes(8, "big"))
+                handle.write(main)
+                handle.write(marshal.dumps(self.deletes()))
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
 
     @classmethod
     def load(cls, path: Path | str) -> ScreeningIndex:
