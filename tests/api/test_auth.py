@@ -20,7 +20,15 @@ WRITES = [
     ("POST", "/keys", {"name": "sneaky", "role": "admin"}),
     ("DELETE", "/keys/test-admin", None),
     ("POST", "/lists/update", {"lists": ["un_sc"]}),
-]
+    ("POST", "/transactions/screen", {"id": "t-auth", "amount": "10.00", "currency": "USD", "date": "2026-11-20",
+                                      "beneficiary": {"name": "BANCO NACIONAL DE CUBA"}}),
+    ("POST", "/ledger/BP-1/interest", {"amount": "1.00"}),
+    ("POST", "/ledger/BP-1/release", {"amount": "1.00", "licence": "OFAC-1"}),
+    ("POST", "/ledger/BP-1/unblock", {"notice": "delisted"}),
+]  # fmt: skip
+ANALYST_READS = [
+    "/ledger", "/ledger/check", "/ledger/BP-1", "/reports/blocked", "/reports/reject", "/reports/annual?year=2026",
+]  # fmt: skip
 
 
 def party_count(engine: Engine) -> int:
@@ -47,6 +55,19 @@ def test_no_key_is_401_and_writes_nothing(
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert response.json()["detail"]
     assert (audit_count(api_engine), party_count(api_engine)) == before
+
+
+@pytest.mark.parametrize("path", ANALYST_READS)
+def test_no_key_on_ledger_and_reports_is_401(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 401 and response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ANALYST_READS)
+def test_reader_key_cannot_read_the_ledger_or_reports(client: TestClient, keys: dict[str, str], path: str) -> None:
+    response = client.get(path, headers=auth(keys["reader"]))
+    assert response.status_code == 403
+    assert "analyst role" in response.json()["detail"]
 
 
 def test_unknown_key_is_401(client: TestClient) -> None:

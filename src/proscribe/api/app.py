@@ -20,9 +20,10 @@ from proscribe import __version__
 from proscribe.api import logs
 from proscribe.api.auth import KeyCache, RateLimiter
 from proscribe.api.context import ApiContext, json_response
+from proscribe.api.enforcement import EnforcementService
 from proscribe.api.middleware import ApiGate
 from proscribe.api.query_params import reject_repeated_scalars
-from proscribe.api.routers import admin, data, health, match, screening, workflow
+from proscribe.api.routers import admin, data, health, ledger, match, reports, screening, transactions, workflow
 from proscribe.api.service import ScreeningService
 from proscribe.api.settings import ApiSettings, load_settings
 from proscribe.store.db import open_engine
@@ -35,8 +36,14 @@ Screen names against official sanctions and restricted-party lists, work alerts,
 Every endpoint except `/healthz`, `/readyz`, `/metrics` and the documentation needs an API key,
 sent as `Authorization: Bearer KEY` (or `Authorization: ApiKey KEY`, as yente's clients do).
 Keys have a role: **reader** (screen, search, read lists and entities), **analyst** (alerts and
-parties as well), **admin** (list updates, keys and the audit trail as well). Create one with
+parties, transaction screening, the blocked-property ledger and OFAC reports as well), **admin**
+(list updates, keys and the audit trail as well). Create one with
 `proscribe keys create --role reader --name NAME`.
+
+`POST /transactions/screen` decides payments and other transactions (pass, hold, reject, block) as
+`proscribe tx screen` does, and records them: blocked funds go into the ledger (`/ledger`), rejected
+and blocked ones into OFAC's reports (`/reports/...`), every decision into the audit trail under the
+key's name.
 
 `POST /match/{dataset}` speaks yente's request and response shapes, so a yente client works unchanged.
 """
@@ -54,6 +61,7 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
         service=service,
         keys=KeyCache(engine),
         limiter=RateLimiter(settings.worker_rate, settings.worker_burst),
+        enforcement=EnforcementService(settings.store, engine, service),
     )
 
     @asynccontextmanager
@@ -73,7 +81,7 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
         openapi_tags=[{"name": "Matching (yente-compatible)", "description": "yente's /match request and response."}],
     )
     app.state.api = context
-    for module in (screening, match, data, workflow, admin, health):
+    for module in (screening, match, data, workflow, transactions, ledger, reports, admin, health):
         app.include_router(module.router)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 
 from proscribe.api.auth import KeyCache, RateLimiter
+from proscribe.api.enforcement import EnforcementService
 from proscribe.api.service import NotReady, ScreeningService
 from proscribe.api.settings import ApiSettings
 from proscribe.match import Screener
@@ -23,6 +24,7 @@ class ApiContext:
     service: ScreeningService
     keys: KeyCache
     limiter: RateLimiter
+    enforcement: EnforcementService
 
 
 async def api(request: Request) -> ApiContext:

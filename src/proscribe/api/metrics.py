@@ -1,4 +1,4 @@
-"""Prometheus metrics: requests, latency, names screened, index size, refused requests.
+"""Prometheus metrics: requests, latency, names and transactions screened, index size, refused requests.
 
 With several worker processes each keeps its own counters; ``proscribe serve``
 points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder before the workers start,
@@ -32,6 +32,11 @@ LATENCY = Histogram(
     buckets=LATENCY_BUCKETS,
 )
 SCREENED = Counter("proscribe_screened_names_total", "Names screened through the API.", ["endpoint"])
+TRANSACTIONS = Counter(
+    "proscribe_transactions_screened_total",
+    "Transactions answered through the API (replays too), by decision.",
+    ["decision"],
+)
 REFUSED = Counter("proscribe_http_refused_total", "Requests refused before reaching a route.", ["reason"])
 INDEX_ENTITIES = Gauge(
     "proscribe_index_entities", "Entities in the loaded screening index.", multiprocess_mode="livemax"

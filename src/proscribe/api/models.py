@@ -47,6 +47,23 @@ def check_country(value: str | None) -> str | None:
     return code
 
 
+def storable(value: str) -> str:
+    """Text every store can hold: PostgreSQL refuses NUL, and a lone surrogate cannot be written as UTF-8."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode text") from None
+    return value
+
+
+def not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is blank")
+    return value
+
+
 def check_date(value: str | None) -> str | None:
     """A partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) that exists on the calendar."""
     if value is None or not value.strip():

@@ -31,6 +31,7 @@ from proscribe.enforcement.auditing import Event, append_many
 from proscribe.enforcement.config import get_policy
 from proscribe.enforcement.ledger import PropertyInput, blocked_payload, record_properties, reference
 from proscribe.enforcement.ownership_store import build_graph
+from proscribe.enforcement.policy import Policy
 from proscribe.enforcement.screen import Decision, TransactionScreener
 from proscribe.enforcement.tables import tx_alerts, tx_screenings
 from proscribe.enforcement.transactions import Transaction, TransactionError, difference, parse_transaction
@@ -89,19 +90,32 @@ class Enforcer:
     """Screens and records transactions for one home; open it once per run (loading indexes takes a second)."""
 
     def __init__(self, settings: Settings, engine: Engine, actor: str, today: date | None = None) -> None:
-        self.engine = engine
-        self.actor = actor
-        self.today = today or date.today()
         index, _status = load_index(settings, engine)
         if len(index) == 0:
             raise UserError("no lists are loaded: run `proscribe lists update` or `proscribe lists import FOLDER`")
         extra = enforcement_index.load(settings, engine)
         with engine.connect() as connection:
-            self.policy = get_policy(connection)
-            self.fingerprint = self.policy.fingerprint
-            graph = build_graph(connection, extra, self.policy)
-        screener = Screener(index, threshold=self.policy.alert_threshold)
-        self.screener = TransactionScreener(screener, extra.scanner, self.policy, graph)
+            policy = get_policy(connection)
+            graph = build_graph(connection, extra, policy)
+        screener = TransactionScreener(Screener(index, threshold=policy.alert_threshold), extra.scanner, policy, graph)
+        self._attach(engine, actor, today or date.today(), policy, screener)
+
+    @classmethod
+    def from_parts(
+        cls, engine: Engine, actor: str, today: date, policy: Policy, screener: TransactionScreener
+    ) -> Enforcer:
+        """An Enforcer on parts the caller keeps (a long-running worker), instead of loading its own."""
+        enforcer = cls.__new__(cls)
+        enforcer._attach(engine, actor, today, policy, screener)
+        return enforcer
+
+    def _attach(self, engine: Engine, actor: str, today: date, policy: Policy, screener: TransactionScreener) -> None:
+        self.engine = engine
+        self.actor = actor
+        self.today = today
+        self.policy = policy
+        self.fingerprint = policy.fingerprint
+        self.screener = screener
         self._seen: dict[str, tuple[str, dict[str, Any]]] = {}
 
     # --- entry points ---

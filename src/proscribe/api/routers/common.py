@@ -1,7 +1,8 @@
-"""Pieces the routers share: documented error responses, and turning user errors into HTTP answers."""
+"""Pieces the routers share: documented error responses, days in query strings, user errors as HTTP answers."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import HTTPException
@@ -29,6 +30,19 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
     wanted = {400, 401, 413, 422, 429, *codes}
     return {code: {"model": ErrorOut, "description": described[code]} for code in sorted(wanted)}
+
+
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    """A calendar day from YYYY-MM-DD (the pattern only says it looks like one), or a 422 naming the parameter."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value!r} is not a calendar date (YYYY-MM-DD)") from None
 
 
 def user_error(error: UserError) -> HTTPException:
