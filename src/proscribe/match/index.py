@@ -27,6 +27,7 @@ import marshal
 import math
 import os
 import tempfile
+import threading
 from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
@@ -73,6 +74,7 @@ class ScreeningIndex:
         self.neighbours: list[tuple[Any, ...]] = data["neighbours"]
         self._deletes: dict[str, tuple[int, ...]] | None = data.get("deletes")
         self._deletes_blob: bytes | None = None
+        self._deletes_lock = threading.Lock()
         self.phonetic_map: dict[str, tuple[int, ...]] = data["phonetic_map"]
         self.skeleton_map: dict[str, tuple[int, ...]] = data["skeleton_map"]
         self.symbol_map: dict[str, tuple[int, ...]] = data["symbol_map"]
@@ -147,8 +149,10 @@ class ScreeningIndex:
         """The deletion map, read from the saved file on first use: only unseen query words need it,
         and it is the bulk of the file, so loading it lazily keeps a new process's start fast."""
         if self._deletes is None:
-            self._deletes = marshal.loads(self._deletes_blob or marshal.dumps({}))
-            self._deletes_blob = None
+            with self._deletes_lock:  # API workers' threads may ask at once; load once, never lose the blob
+                if self._deletes is None:
+                    self._deletes = marshal.loads(self._deletes_blob or marshal.dumps({}))
+                    self._deletes_blob = None
         return self._deletes
 
     def save(self, path: Path | str) -> None:
