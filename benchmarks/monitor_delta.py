@@ -1,13 +1,20 @@
-"""Benchmark: a delta monitoring run after the SDN 2019 -> 2021 update, against a full re-screen.
+"""Benchmark: a delta monitoring run after a list update, against a full re-screen of the same register.
 
 A register of 10,000 parties (benchmark negatives plus real listed names) is
-monitored on the 2019 SDN edition; the 2021 edition is imported; then, in the
+monitored on an earlier edition; a later edition is imported; then, in the
 same process and on the same store, the delta run (what ``monitor run`` does)
 and a full re-screen of the whole register against every current list are
 timed alternately, several times, from copies of the same store. Reported:
-medians and the ratio delta / full.
+medians and the ratio delta / full, for two updates:
 
-    .venv/bin/python benchmarks/monitor_delta.py [--parties 10000] [--runs 3]
+- ``2019-2021``: the SDN 2019 edition, then the current one (a third of the
+  list added or changed);
+- ``designations``: the current OFAC files less ``--designations`` SDN
+  entries (some of them names in the register), then the current files: the
+  day-to-day case of a handful of new designations. The earlier edition is
+  written to a scratch folder from the real files; nothing is invented.
+
+    .venv/bin/python benchmarks/monitor_delta.py [--parties 10000] [--runs 3] [--designations 20]
 """
 
 from __future__ import annotations
@@ -51,14 +58,33 @@ def register(count: int) -> list[Party]:
     return parties
 
 
-def prepare(home: Path, count: int) -> None:
+def without_designations(target: Path, count: int) -> None:
+    """The current OFAC files less ``count`` SDN entries, every tenth of the file's first ones.
+
+    The register plants the file's first ``parties // 100`` listed names, so with the defaults half the
+    dropped entries are names in the register.
+    """
+    source = SHARED / "lists" / "ofac"
+    target.mkdir(parents=True)
+    for path in source.glob("*.csv"):
+        if path.name != "sdn.csv":
+            shutil.copyfile(path, target / path.name)
+    with (source / "sdn.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    listed = [row for row in rows if len(row) > 2 and row[2].strip() in ("individual", "-0-")]
+    dropped = {row[0] for row in listed[: count * 10 : 10]}
+    with (target / "sdn.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(row for row in rows if row[0] not in dropped)
+
+
+def prepare(home: Path, count: int, before: Path) -> None:
     settings = resolve_settings(home)
     engine = open_engine(settings.database_url)
-    import_lists(engine, scan([SHARED / "lists" / "ofac" / "2019"]).lists, actor="bench")
+    import_lists(engine, scan([before]).lists, actor="bench")
     import_register(engine, register(count), "bench", "bench")
     run_monitor(engine, settings, "bench")
     import_lists(engine, scan([SHARED / "lists" / "ofac"]).lists, actor="bench")
-    load_index(settings, engine)  # build the 2021 index outside the timings
+    load_index(settings, engine)  # build the later edition's index outside the timings
     engine.dispose()
 
 
@@ -78,29 +104,51 @@ def timed_run(template: Path, work: Path, full: bool) -> tuple[float, int]:
     return elapsed, report.parties_screened
 
 
+def measure(scratch: Path, before: Path, parties: int, runs: int) -> dict[str, float]:
+    template = scratch / "template"
+    if template.exists():
+        shutil.rmtree(template)
+    prepare(template, parties, before)
+    deltas, fulls, ratios = [], [], []
+    for _ in range(runs):
+        delta, screened_delta = timed_run(template, scratch / "work", full=False)
+        full, screened_full = timed_run(template, scratch / "work", full=True)
+        deltas.append(delta)
+        fulls.append(full)
+        ratios.append(delta / full)
+    return {
+        "delta": statistics.median(deltas),
+        "full": statistics.median(fulls),
+        "ratio": statistics.median(ratios),
+        "low": min(ratios),
+        "high": max(ratios),
+        "screened_delta": screened_delta,
+        "screened_full": screened_full,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parties", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--designations", type=int, default=20)
+    parser.add_argument("--update", choices=("2019-2021", "designations", "both"), default="both")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        template = Path(scratch) / "template"
-        prepare(template, args.parties)
-        deltas, fulls, ratios = [], [], []
-        for _ in range(args.runs):
-            delta, screened_delta = timed_run(template, Path(scratch) / "work", full=False)
-            full, screened_full = timed_run(template, Path(scratch) / "work", full=True)
-            deltas.append(delta)
-            fulls.append(full)
-            ratios.append(delta / full)
     print(f"register: {args.parties:,} parties; runs: {args.runs}")
-    print(
-        f"delta run after 2019 -> 2021: median {statistics.median(deltas):.2f} s ({screened_delta:,} parties screened)"
-    )
-    print(
-        f"full re-screen, same register: median {statistics.median(fulls):.2f} s ({screened_full:,} parties screened)"
-    )
-    print(f"delta / full: median {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})")
+    with tempfile.TemporaryDirectory() as scratch_dir:
+        scratch = Path(scratch_dir)
+        updates = []
+        if args.update in ("2019-2021", "both"):
+            updates.append(("SDN 2019 -> current", SHARED / "lists" / "ofac" / "2019"))
+        if args.update in ("designations", "both"):
+            without_designations(scratch / "before", args.designations)
+            updates.append((f"{args.designations} new SDN designations", scratch / "before"))
+        for label, before in updates:
+            found = measure(scratch, before, args.parties, args.runs)
+            print(f"{label}:")
+            print(f"  delta run: median {found['delta']:.2f} s ({found['screened_delta']:,} parties screened)")
+            print(f"  full re-screen: median {found['full']:.2f} s ({found['screened_full']:,} parties screened)")
+            print(f"  delta / full: median {found['ratio']:.3f} (min {found['low']:.3f}, max {found['high']:.3f})")
 
 
 if __name__ == "__main__":

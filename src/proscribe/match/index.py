@@ -29,6 +29,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -123,9 +124,15 @@ class ScreeningIndex:
         return found
 
     def find_neighbours(
-        self, text: str, symbols: frozenset[str], consonantal: bool, mode: str = "word"
+        self,
+        text: str,
+        symbols: frozenset[str],
+        consonantal: bool,
+        mode: str = "word",
+        allowed: AbstractSet[int] | None = None,
     ) -> dict[int, tuple[float, str, int]]:
-        """Every listed token related to ``text``, with similarity, kind and edit distance."""
+        """Every listed token related to ``text`` (of ``allowed`` only, if given), with similarity, kind and
+        edit distance."""
         return find_neighbours(
             text,
             symbols,
@@ -135,6 +142,7 @@ class ScreeningIndex:
             self.vocab_index,
             self.symbols_of,
             (self.deletes(), self.phonetic_map, self.skeleton_map, self.symbol_map),
+            allowed,
         )
 
     def token_rarity(self, text: str, neighbours: dict[int, tuple[float, str, int]]) -> float:
@@ -206,10 +214,12 @@ def find_neighbours(
     vocab_index: dict[str, int],
     symbols_of: SymbolsOf,
     maps: tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]],
+    allowed: AbstractSet[int] | None = None,
 ) -> dict[int, tuple[float, str, int]]:
     """Look a token up through the deletion, phonetic, skeleton and symbol maps, then verify each hit.
 
-    ``mode`` is :func:`token_similarity`'s: ``syllable`` looks up equivalence symbols only.
+    ``mode`` is :func:`token_similarity`'s: ``syllable`` looks up equivalence symbols only. With
+    ``allowed``, only those vocabulary ids are verified and returned (a delta run's changed words).
     """
     deletes, phonetic_map, skeleton_map, symbol_map = maps
     candidates: set[int] = set()
@@ -234,6 +244,9 @@ def find_neighbours(
                 candidates.update(symbol_map.get(symbol, ()))
     found: dict[int, tuple[float, str, int]] = {}
     own = vocab_index.get(text)
+    if allowed is not None:
+        candidates &= allowed
+        own = own if own in allowed else None
     if own is not None:
         found[own] = (1.0, "exact", 0)
     for vocab_id in candidates:

@@ -17,7 +17,7 @@ from proscribe.match import ofac
 from proscribe.match.features import DECISIVE_SCORE, DEFAULT_THRESHOLD, OFAC_THRESHOLD, QueryFacts, max_bonus
 from proscribe.match.features import normalize_identifier as _normalize_identifier
 from proscribe.match.index import ScreeningIndex, build_index
-from proscribe.match.normalize import Token, clean, name_forms, name_symbols
+from proscribe.match.normalize import NameForm, Token, clean, name_forms, name_symbols
 from proscribe.match.score import (
     Side,
     align,
@@ -87,11 +87,13 @@ class Screener:
         programs: Sequence[str] | None = None,
         schemas: Sequence[str | Schema] | None = None,
         entity_ids: frozenset[str] | None = None,
+        forms: Sequence[NameForm] | None = None,
     ) -> ScreenResult:
         """Rank listed entities for one query; ``match`` marks scores at or above the threshold.
 
         ``entity_ids`` limits the candidates to those entities while scoring against the whole index, so
         a party re-screened against the entries that changed scores exactly as in a full screening.
+        ``forms`` are the query name's forms when the caller already has them (``name_forms`` of it).
         """
         if isinstance(query, str):
             query = Query(name=query)
@@ -106,7 +108,7 @@ class Screener:
         if self.algorithm == "ofac":
             matches = self._screen_ofac(query, floor, threshold, facts, allowed)
         else:
-            matches = self._screen_default(query, floor, threshold, facts, allowed)
+            matches = self._screen_default(query, floor, threshold, facts, allowed, forms)
         matches.sort(key=lambda m: (-round(m.score, 6), -self._support.get(m.entity_id, 0), m.entity_id))
         self._support = {}
         matches = matches[:limit]
@@ -125,13 +127,19 @@ class Screener:
         return numbers
 
     def _screen_default(
-        self, query: Query, floor: float, threshold: float, facts: QueryFacts, allowed: _Filter
+        self,
+        query: Query,
+        floor: float,
+        threshold: float,
+        facts: QueryFacts,
+        allowed: _Filter,
+        forms: Sequence[NameForm] | None = None,
     ) -> list[Match]:
         index = self.index
         bonus = max_bonus(facts)
         best: dict[int, NameHit] = {}
         support: dict[int, int] = {}  # how many of the entity's names reach its best score: breaks ties
-        for form in name_forms(query.name, query.schema):
+        for form in name_forms(query.name, query.schema) if forms is None else forms:
             prepared = self.searcher.prepare(form)
             for name_id in self.searcher.candidates(prepared, max(0.0, floor - bonus)):
                 entity = index.name_entity[name_id]

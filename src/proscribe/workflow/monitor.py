@@ -3,7 +3,11 @@
 The first run screens every party against every current list. Later runs
 screen (a) parties whose screened fields changed, against every list, and
 (b) every other party against only the list entries added or changed since
-the last run, taken from the edition diff. An alert is opened for a new
+the last run, taken from the edition diff. Most parties of (b) cannot come
+near any changed entry; :class:`~proscribe.match.delta.ChangedEntries` proves
+that from an upper bound on the score and from the party's normalised name
+as stored at its last full screening, so only the rest are screened (scored
+against the whole index, as a full screening would). An alert is opened for a new
 (party, entity) hit, or for a pair whose party or list entry changed since it
 was last alerted or decided; a pair decided as a false positive stays quiet
 until one side changes, and then comes back saying what changed.
@@ -22,10 +26,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from proscribe.config import Settings
 from proscribe.match import Match, Query, Screener
+from proscribe.match.delta import ChangedEntries
+from proscribe.match.features import QueryFacts
+from proscribe.match.normalize import NameForm, name_forms
+from proscribe.match.stored_forms import dump_forms, load_forms
 from proscribe.screening import load_index
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
@@ -77,12 +85,17 @@ def party_query(party: Party) -> Query:
 
 
 def screen_parties(
-    screener: Screener, targets: Iterable[Party], threshold: float | None, only: frozenset[str] | None = None
+    screener: Screener,
+    targets: Iterable[Party],
+    threshold: float | None,
+    forms: dict[str, tuple[NameForm, ...]],
+    only: frozenset[str] | None = None,
 ) -> list[Hit]:
     """Alerting matches of each party; ``only`` limits them to those entities, scored as in a full screening."""
     hits: list[Hit] = []
     for party in targets:
-        result = screener.screen(party_query(party), threshold=threshold, limit=25, entity_ids=only)
+        query = party_query(party)
+        result = screener.screen(query, threshold=threshold, limit=25, entity_ids=only, forms=forms.get(party.party_id))
         hits.extend(Hit(party, m) for m in result.matches if m.match)
     return hits
 
@@ -94,33 +107,52 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
         editions = current_edition_ids(connection)
         last = connection.execute(select(monitor_runs).order_by(monitor_runs.c.id.desc()).limit(1)).first()
         register = active_parties(connection)
-        screened = {r.party_id: r.record_hash for r in connection.execute(select(party_screenings))}
+        screened = {
+            row.party_id: (row.record_hash, row.name_forms)
+            for row in connection.execute(
+                select(party_screenings.c.party_id, party_screenings.c.record_hash, party_screenings.c.name_forms)
+            )
+        }
         if threshold is None and get_setting(connection, "monitor_threshold"):
             threshold = float(get_setting(connection, "monitor_threshold"))
-    full_index, _ = load_index(settings, engine)
-    full = Screener(full_index)
-    threshold = full.threshold if threshold is None else threshold
     if last is None:
         mode, changed_parties, others, delta = "full", register, [], set[str]()
     else:
-        changed_parties = [p for p in register if screened.get(p.party_id) != p.screening_hash]
-        others = [p for p in register if screened.get(p.party_id) == p.screening_hash]
+        unchanged = {p.party_id for p in register if screened.get(p.party_id, ("",))[0] == p.screening_hash}
+        changed_parties = [p for p in register if p.party_id not in unchanged]
+        others = [p for p in register if p.party_id in unchanged]
         with engine.connect() as connection:
             delta = _changed_entities(connection, json.loads(last.editions), editions)
         mode = "delta"
         if not changed_parties and not delta:
             return RunReport(None, "idle", len(register), 0, 0, 0, 0, time.perf_counter() - clock, editions)
-    hits = screen_parties(full, changed_parties, threshold)
+    full_index, _ = load_index(settings, engine)
+    full = Screener(full_index)
+    threshold = full.threshold if threshold is None else threshold
+    forms = {p.party_id: _forms(p) for p in changed_parties}
+    hits = screen_parties(full, changed_parties, threshold, forms)
     considered = len(full_index) if mode == "full" or changed_parties else 0
+    kept: list[Party] = []
+    refreshed: list[Party] = []  # parties whose stored forms were missing or outdated
     if delta and others:
-        hits += screen_parties(full, others, threshold, only=frozenset(delta))
-        considered = max(considered, len(delta))
+        for party in others:
+            stored = screened[party.party_id][1]
+            found = load_forms(stored)
+            if found is None:
+                found = _forms(party)
+                refreshed.append(party)
+            forms[party.party_id] = found
+        changed = ChangedEntries(full_index, delta, threshold)
+        kept = [p for p in others if changed.may_match(forms[p.party_id], _facts(party_query(p)))]
+        hits += screen_parties(full, kept, threshold, forms, only=frozenset(delta))
+        considered = max(considered, len(changed))
     fully_screened = register if mode == "full" else changed_parties
-    screened_count = len(fully_screened) + (len(others) if delta else 0)
+    screened_count = len(fully_screened) + len(kept)
     with write_transaction(engine) as connection:
         run_id = _insert_run(connection, started, mode, editions, threshold, screened_count, considered, actor)
         opened = _open_alerts(connection, hits, editions, run_id, actor)
-        _mark_screened(connection, fully_screened, run_id)
+        _mark_screened(connection, fully_screened, run_id, forms)
+        _store_forms(connection, refreshed, forms)
         connection.execute(update(monitor_runs).where(monitor_runs.c.id == run_id).values(alerts_opened=opened))
         report = RunReport(
             run_id,
@@ -135,6 +167,15 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
         )
         audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
     return report
+
+
+def _forms(party: Party) -> tuple[NameForm, ...]:
+    query = party_query(party)
+    return tuple(name_forms(query.name, query.schema))
+
+
+def _facts(query: Query) -> QueryFacts:
+    return QueryFacts(query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number)
 
 
 def _changed_entities(connection: Connection, before: dict[str, int], now: dict[str, int]) -> set[str]:
@@ -172,14 +213,33 @@ def _insert_run(
     return inserted_id(result)
 
 
-def _mark_screened(connection: Connection, screened: Sequence[Party], run_id: int) -> None:
+def _mark_screened(
+    connection: Connection, screened: Sequence[Party], run_id: int, forms: dict[str, tuple[NameForm, ...]]
+) -> None:
     ids = [p.party_id for p in screened]
     for start in range(0, len(ids), 900):
         connection.execute(party_screenings.delete().where(party_screenings.c.party_id.in_(ids[start : start + 900])))
     if screened:
         connection.execute(
             insert(party_screenings),
-            [{"party_id": p.party_id, "record_hash": p.screening_hash, "run_id": run_id} for p in screened],
+            [
+                {
+                    "party_id": p.party_id,
+                    "record_hash": p.screening_hash,
+                    "run_id": run_id,
+                    "name_forms": dump_forms(forms[p.party_id]),
+                }
+                for p in screened
+            ],
+        )
+
+
+def _store_forms(connection: Connection, parties: Sequence[Party], forms: dict[str, tuple[NameForm, ...]]) -> None:
+    """Keep the forms of parties screened before forms were stored, so the next run reads them."""
+    if parties:
+        connection.execute(
+            update(party_screenings).where(party_screenings.c.party_id == bindparam("key")),
+            [{"key": p.party_id, "name_forms": dump_forms(forms[p.party_id])} for p in parties],
         )
 
 

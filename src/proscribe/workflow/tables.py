@@ -60,6 +60,7 @@ party_screenings = Table(
     Column("party_id", String(255), primary_key=True),
     Column("record_hash", String(64), nullable=False),  # the party version last screened in full
     Column("run_id", Integer, ForeignKey("monitor_runs.id"), nullable=False),
+    Column("name_forms", Text, nullable=True),  # the name's normalised forms (match.stored_forms), for delta runs
 )
 
 alerts = Table(

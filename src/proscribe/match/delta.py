@@ -1,0 +1,236 @@
+"""Blocking for a delta re-screen: which queries could match any of a set of changed list entries.
+
+When a list update adds or changes a few thousand entries, a monitoring run
+must find every party that now matches one of them, without screening the
+whole register again. :class:`ChangedEntries` answers, per query, whether any
+name of the changed entities could reach the threshold, from an upper bound
+on the score; only the queries it keeps are screened (restricted to the
+changed entities, scored against the whole index, so scores equal a full
+screening's). The bound never drops a query that a full screening would
+match: it is a filter, and exact screening decides.
+
+Why the bound holds. A name score is ``covered / denominator`` where each
+aligned pair covers at most the weights of its tokens on both sides and the
+denominator adds every token's weight (matched) or unmatched weight. With
+``A`` the query weight that could be matched, ``B`` the listed weight that
+could be matched, ``U`` the unmatched weight of query tokens that reach
+nothing in the name, and ``U'`` that of listed tokens no query token reaches,
+the score is at most ``(A + B) / (A + B + U + U')``. A query token "reaches" a
+listed token when the token's neighbour map (the same lookups a full screening
+does, limited to the changed entries' vocabulary) contains it; the alignment is
+one-to-one, so each query token (or two written together) adds the best single
+listed word (or pair) it reaches in the name. An unlisted query word weighs as
+its closest listed neighbour: at most the highest rarity of a listed word, or of
+a merged spelling among its neighbours, which the lookup also checks. Secondary facts
+add at most :func:`max_bonus`; weak aliases only lower a score; an exact
+identifier match is decisive and checked apart.
+
+Per query the check is cheap: each distinct token's reachable names, with the
+best margin any of them leaves, are computed once per run and shared by every
+query that uses the token; only names reached by two or more of a query's
+tokens are added up one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+from proscribe.match.features import UNMATCHED_KIND_WEIGHT, QueryFacts, max_bonus, normalize_identifier
+from proscribe.match.index import KIND_NAMES, ScreeningIndex
+from proscribe.match.normalize import NameForm, Token
+from proscribe.match.score import token_mode, token_weight
+
+TokenMap = dict[int, tuple[float, str, int]]
+Margins = tuple[dict[int, float], float]  # per name margin, and the best of them
+
+
+class ChangedEntries:
+    """The changed entities of one index, ready to tell which queries could match them."""
+
+    def __init__(self, index: ScreeningIndex, entity_ids: Iterable[str], threshold: float) -> None:
+        self.index = index
+        self.threshold = threshold
+        wanted = set(entity_ids)
+        entities = {n for n, entity_id in enumerate(index.entity_ids) if entity_id in wanted}
+        self.entity_numbers = frozenset(entities)
+        self.identifiers = frozenset(value for entity in entities for value in index.entity_facts[entity][3] if value)
+        names = [n for n, entity in enumerate(index.name_entity) if entity in entities]
+        self._unmatched_total: dict[int, float] = {}
+        # per vocabulary id: (name, the listed weight one alignment with it covers, that weight unmatched)
+        self._postings: dict[int, list[tuple[int, float, float]]] = {}
+        for name in names:
+            self._add_name(name)
+        # Ids from here on are two listed words written together and never listed so: the only neighbours
+        # whose rarity (the sum of their parts') can exceed the maximum a listed word has.
+        self._merged_from = 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)
+        self._allowed = frozenset(self._postings) | frozenset(range(self._merged_from, len(index.vocab)))
+        self._initials = {index.vocab[v]: v for v in self._postings if len(index.vocab[v]) == 1}
+        self._heaviest = max((max(w, default=0.0) for w in index.name_weights), default=0.0)
+        self._reaches: dict[tuple[Token, ...], frozenset[int]] = {}
+        self._borrowed: dict[Token, float] = {}  # an unlisted token: the highest rarity it may borrow
+        self._bounds: dict[Token, tuple[float, float]] = {}
+        self._margin_cache: dict[tuple[tuple[Token, ...], float], Margins] = {}
+
+    def __len__(self) -> int:
+        return len(self.entity_numbers)
+
+    def _add_name(self, name: int) -> None:
+        index = self.index
+        weights = index.name_weights[name]
+        unmatched = [
+            w * UNMATCHED_KIND_WEIGHT.get(KIND_NAMES[code], 1.0)
+            for w, code in zip(weights, index.name_kinds[name], strict=True)
+        ]
+        self._unmatched_total[name] = sum(unmatched)
+        # what one alignment with this word (or two written together) covers: a word met twice counts once
+        found: dict[int, tuple[float, float]] = {}
+        places = [(v, weights[j], unmatched[j]) for j, v in enumerate(index.name_tokens[name])]
+        places += [
+            (v, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])
+            for j, v in enumerate(index.name_merged[name])
+        ]
+        for vocab_id, weight, free in places:
+            before = found.get(vocab_id, (0.0, 0.0))
+            found[vocab_id] = (max(before[0], weight), max(before[1], free))
+        for vocab_id, (weight, free) in found.items():
+            self._postings.setdefault(vocab_id, []).append((name, weight, free))
+
+    # -- what a query can reach -------------------------------------------------------------------------
+
+    def _restricted(self, text: str, symbols: frozenset[str], consonantal: bool, mode: str) -> TokenMap:
+        """The full lookup's hits among the changed words and the merged spellings (only those are verified)."""
+        return self.index.find_neighbours(text, symbols, consonantal, mode, allowed=self._allowed)
+
+    def _token_reach(self, token: Token) -> frozenset[int]:
+        """The changed words a query token's neighbour map holds (the branches of ``Searcher.lookup``)."""
+        index = self.index
+        own = index.vocab_index.get(token.text)
+        symbols = index.token_symbols(token)
+        if len(token.text) == 1 or not token.text.isalpha():
+            reach = {own} if own is not None and own in self._postings else set()
+        elif own is not None and not token.consonantal and not token.syllable and symbols <= index.symbols_of(own):
+            flat = index.neighbours[own]  # the stored neighbour map, read without building it
+            postings = self._postings
+            reach = {flat[k] for k in range(0, len(flat), 4) if flat[k] in postings}
+            if own in postings:
+                reach.add(own)
+        else:
+            found = self._restricted(token.text, symbols, token.consonantal, token_mode(token))
+            reach = {v for v in found if v in self._postings}
+            merged = [index.rarity[v] for v in found if v >= self._merged_from]
+            if merged:
+                self._borrowed[token] = max(merged)
+        initial = self._initials.get(token.text[:1])
+        if initial is not None and len(token.text) > 1 and not token.syllable:
+            reach.add(initial)  # a listed initial (J) aligns with a query word it begins (JOHN)
+        return frozenset(reach)
+
+    def _merged_reach(self, left: Token, right: Token) -> frozenset[int]:
+        """The changed words two adjacent query tokens reach written together (``Searcher.merged_map``)."""
+        joined = left.text + right.text
+        consonantal = left.consonantal and right.consonantal
+        if consonantal and joined.isalpha() and min(len(left.text), len(right.text)) <= 2:
+            found = self._restricted(joined, frozenset(), consonantal, "merged")
+            return frozenset(v for v in found if v in self._postings)
+        own = self.index.vocab_index.get(joined)
+        return frozenset({own}) if own is not None and own in self._postings else frozenset()
+
+    def _bound(self, token: Token) -> tuple[float, float]:
+        """(most it can weigh matched, what it weighs unmatched), as the screening sides weigh it; cached."""
+        found = self._bounds.get(token)
+        if found is None:
+            own = self.index.vocab_index.get(token.text)
+            free = UNMATCHED_KIND_WEIGHT.get(token.kind.value, 1.0)
+            if own is not None:
+                weight = token_weight(token, self.index.rarity[own])
+                found = (weight, weight * free)
+            else:
+                # An unlisted word borrows its closest listed neighbour's rarity: a listed word's is at most
+                # the maximum; a merged spelling's (its parts' sum) may be more, and the lookup noted those.
+                self._reach((token,))
+                borrowed = max(self.index.max_rarity, self._borrowed.get(token, 0.0))
+                found = (token_weight(token, borrowed), token_weight(token, self.index.max_rarity) * free)
+            self._bounds[token] = found
+        return found
+
+    def _reach(self, tokens: tuple[Token, ...]) -> frozenset[int]:
+        """The changed words one query token, or two written together, can align with; cached."""
+        found = self._reaches.get(tokens)
+        if found is None:
+            found = self._token_reach(tokens[0]) if len(tokens) == 1 else self._merged_reach(tokens[0], tokens[1])
+            self._reaches[tokens] = found
+        return found
+
+    def _margins(self, tokens: tuple[Token, ...], floor: float) -> Margins:
+        """Per reachable name, what these tokens alone leave of the bound (see ``_form_may_match``); cached."""
+        key = (tokens, floor)
+        found = self._margin_cache.get(key)
+        if found is None:
+            bounds = [self._bound(token) for token in tokens]
+            weight_q = sum(b[0] for b in bounds)
+            free_q = sum(b[1] for b in bounds)
+            # a query token (or two written together) aligns once: with the best word it reaches in the name
+            covered: dict[int, float] = {}
+            for vocab_id in self._reach(tokens):
+                for name, weight, free in self._postings[vocab_id]:
+                    value = (1 - floor) * weight + floor * free
+                    if value > covered.get(name, float("-inf")):
+                        covered[name] = value
+            fixed = (1 - floor) * weight_q + floor * free_q
+            margins = {name: fixed + value - floor * self._unmatched_total[name] for name, value in covered.items()}
+            found = (margins, max(margins.values(), default=float("-inf")))
+            self._margin_cache[key] = found
+        return found
+
+    # -- the decision ---------------------------------------------------------------------------------------
+
+    def may_match(self, forms: Sequence[NameForm], facts: QueryFacts) -> bool:
+        """False only when no name of the changed entities can reach the threshold for this query."""
+        if facts.id_number and normalize_identifier(facts.id_number) in self.identifiers:
+            return True
+        floor = max(0.0, self.threshold - max_bonus(facts))
+        return any(self._form_may_match(form, floor) for form in forms)
+
+    def _form_may_match(self, form: NameForm, floor: float) -> bool:
+        """The bound, per name: ``(1-F)(A + B) + F * freed >= F * (U + U_name)`` (see the module docstring).
+
+        Each group's margin is ``(1-F)(A_g + B_g) + F * (freed_g + U_g) - F * U_name``; a name reached by
+        several groups adds their margins (and gives back the ``F * U_name`` counted once too often).
+        Initials can align with any listed word they begin, so they count as matched against a word of
+        the heaviest weight. What is left of the query's unmatched weight must be covered.
+        """
+        tokens = form.tokens
+        parts: list[tuple[Token, ...]] = [(token,) for token in tokens if self._reach((token,))]
+        parts += [pair for pair in pairwise(tokens) if self._reach(pair)]
+        if not parts:
+            return False
+        unmatched_total = 0.0
+        initial_credit = 0.0
+        for token in tokens:
+            weight, free = self._bound(token)
+            if len(token.text) == 1 and not token.syllable:  # its own reach is counted too: a looser bound
+                initial_credit += (1 - floor) * (weight + self._heaviest) + floor * self._heaviest
+            else:
+                unmatched_total += free
+        need = floor * unmatched_total - initial_credit - 1e-9
+        tables = [self._margins(part, floor) for part in parts]
+        if any(best >= need for _, best in tables):
+            return True
+        if len(tables) < 2:
+            return False
+        shared: set[int] = set()
+        for k in range(1, len(tables)):
+            for j in range(k):
+                shared.update(tables[k][0].keys() & tables[j][0].keys())
+        for name in shared:
+            total = 0.0
+            count = 0
+            for margins, _best in tables:
+                margin = margins.get(name)
+                if margin is not None:
+                    total += margin
+                    count += 1
+            if total + (count - 1) * floor * self._unmatched_total[name] >= need:
+                return True
+        return False

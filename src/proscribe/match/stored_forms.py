@@ -1,0 +1,78 @@
+"""Name forms kept between runs: a party's normalised readings, stored so a later run need not redo them.
+
+Normalising a name (transliteration, Japanese readings, rigour's tables) costs
+more than deciding whether it could meet a few changed list entries, so a
+monitoring run stores each party's forms when it screens the party in full,
+and a delta run reads them back. The text carries a format version: forms
+written by another version of the normaliser are ignored and recomputed, never
+trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from proscribe.match.normalize import NameForm, Token, TokenKind
+
+# Bump whenever normalize.py changes what a name becomes: stored forms of another version are recomputed.
+FORMS_VERSION = 1
+
+
+def dump_forms(forms: Sequence[NameForm]) -> str:
+    stored = [[form.source, form.reading, [_token(t) for t in form.tokens]] for form in forms]
+    return json.dumps(
+        {"v": FORMS_VERSION, "forms": stored},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def load_forms(text: str | None) -> tuple[NameForm, ...] | None:
+    """The stored forms, or None when absent, unreadable or written by another normaliser version."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        if data.get("v") != FORMS_VERSION:
+            return None
+        forms = data["forms"]
+        return tuple(NameForm(source, tuple(map(_token_from, tokens)), reading) for source, reading, tokens in forms)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _token(token: Token) -> list[Any]:
+    return [
+        token.text,
+        token.original,
+        token.kind.value,
+        int(token.consonantal),
+        sorted(token.symbols),
+        int(token.location),
+        int(token.syllable),
+    ]
+
+
+_TOKENS: dict[tuple[Any, ...], Token] = {}  # a register repeats its words: build each token once
+
+
+def _token_from(data: list[Any]) -> Token:
+    text, original, kind, consonantal, symbols, location, syllable = data
+    key = (text, original, kind, consonantal, tuple(symbols), location, syllable)
+    found = _TOKENS.get(key)
+    if found is None:
+        found = Token(
+            str(text),
+            str(original),
+            TokenKind(kind),
+            bool(consonantal),
+            frozenset(str(s) for s in symbols),
+            bool(location),
+            bool(syllable),
+        )
+        if len(_TOKENS) > 500_000:
+            _TOKENS.clear()
+        _TOKENS[key] = found
+    return found

@@ -1,0 +1,120 @@
+"""The delta filter never drops a query that screening restricted to the changed entries would match.
+
+On the real UN list with every fifth entity marked changed, against the
+benchmark's real variants of UN names, its negatives, the cross-script pairs
+and generated variants (typos, dropped and merged tokens, initials), every
+query with a match among the changed entities must be kept; and the filter
+must drop most of the others, or it would be no use.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proscribe.match import Query, Screener, build_index
+from proscribe.match.delta import ChangedEntries
+from proscribe.match.features import QueryFacts
+from proscribe.match.normalize import name_forms
+from proscribe.model import Entity
+from proscribe.sources import FORMATS
+from proscribe.sources.detect import scan
+from tests.conftest import BENCH, LISTS
+
+
+@pytest.fixture(scope="module")
+def setting() -> tuple[Screener, ChangedEntries, frozenset[str], list[Entity]]:
+    entities: list[Entity] = []
+    for list_file in scan([LISTS / "un"]).lists:
+        entities.extend(FORMATS[list_file.format].parse(list_file))
+    screener = Screener(build_index(entities))
+    changed_ids = frozenset(e.id for e in entities[::5])
+    return screener, ChangedEntries(screener.index, changed_ids, screener.threshold), changed_ids, entities
+
+
+def _facts(query: Query) -> QueryFacts:
+    return QueryFacts(query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number)
+
+
+def _check(setting: tuple[Screener, ChangedEntries, frozenset[str], list[Entity]], query: Query) -> tuple[bool, bool]:
+    """(matches a changed entity, kept by the filter); fails when the first holds and not the second."""
+    screener, changed, changed_ids, _ = setting
+    matched = any(m.match for m in screener.screen(query, limit=25, entity_ids=changed_ids).matches)
+    kept = changed.may_match(name_forms(query.name, query.schema), _facts(query))
+    assert kept or not matched, f"{query.name!r} matches a changed entity but the filter dropped it"
+    return matched, kept
+
+
+def _rows(name: str, limit: int) -> list[dict[str, str]]:
+    with (BENCH / name).open(encoding="utf-8", newline="") as handle:
+        return [row for _, row in zip(range(limit), csv.DictReader(handle), strict=False)]
+
+
+def test_real_variants_of_changed_names_are_all_kept(setting) -> None:  # type: ignore[no-untyped-def]
+    matched = 0
+    for row in _rows("positives_un_treated.csv", 700) + _rows("positives_un_untreated.csv", 700):
+        query = Query.build(row["full_name"], None, row["date_of_birth"] or None, row["nationality"] or None)
+        matched += _check(setting, query)[0]
+    assert matched > 100  # a fifth of the UN list changed: many of its variants meet a changed entry
+
+
+def test_negatives_are_mostly_dropped(setting) -> None:  # type: ignore[no-untyped-def]
+    kept = 0
+    rows = _rows("negatives_global.csv", 2000)
+    for row in rows:
+        kept += _check(setting, Query.build(row["full_name"], "person", row["date_of_birth"] or None))[1]
+    assert kept < len(rows) * 0.2
+
+
+def test_cross_script_queries(setting) -> None:  # type: ignore[no-untyped-def]
+    with (BENCH / "cross_script_pairs.csv").open(encoding="utf-8") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    for row in csv.reader(lines):
+        _check(setting, Query(name=row[0]))
+
+
+def test_an_identifier_of_a_changed_entity_is_kept(setting) -> None:  # type: ignore[no-untyped-def]
+    _, changed, _, entities = setting
+    for entity in entities[::5]:
+        if entity.identifiers:
+            value = entity.identifiers[0].value
+            assert changed.may_match([], QueryFacts(None, None, None, value))
+            return
+    pytest.skip("no changed entity carries an identifier")
+
+
+def _variant(name: str, seed: int) -> str:
+    """A name as a register might hold it: a typo, a dropped or merged token, an initial, reordered."""
+    rng = random.Random(seed)
+    words = name.split()
+    for _ in range(rng.randint(1, 2)):
+        move = rng.choice(("typo", "drop", "merge", "initial", "swap"))
+        if move == "typo" and words:
+            k = rng.randrange(len(words))
+            word = words[k]
+            if len(word) > 3:
+                i = rng.randrange(1, len(word) - 1)
+                words[k] = word[:i] + rng.choice("aeiouhkny") + word[i + 1 :]
+        elif move == "drop" and len(words) > 2:
+            words.pop(rng.randrange(len(words)))
+        elif move == "merge" and len(words) > 2:
+            k = rng.randrange(len(words) - 1)
+            words[k : k + 2] = [words[k] + words[k + 1]]
+        elif move == "initial" and len(words) > 1:
+            words[0] = words[0][:1]
+        elif move == "swap" and len(words) > 1:
+            words = words[1:] + words[:1]
+    return " ".join(words)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pick=st.integers(min_value=0), seed=st.integers(min_value=0, max_value=2**32))
+def test_generated_variants_of_listed_names(setting, pick: int, seed: int) -> None:  # type: ignore[no-untyped-def]
+    entities = setting[3]
+    entity = entities[pick % len(entities)]
+    name = entity.names[seed % len(entity.names)].value
+    _check(setting, Query.build(_variant(name, seed), entity.schema.value))
