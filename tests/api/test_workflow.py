@@ -56,7 +56,8 @@ def test_unchanged_parties_write_no_new_version(client: TestClient, keys: dict[s
     "party",
     [{"id": "x", "name": ""}, {"id": "", "name": "X"}, {"id": "x", "name": "X", "country": "Atlantis"},
      {"id": "x", "name": "X", "date_of_birth": "2999"}, {"id": "x", "name": "X", "type": "spaceship"},
-     {"id": "x", "name": "X", "colour": "red"}],
+     {"id": "x", "name": "X", "colour": "red"}, {"id": "x", "name": "X\u0000Y"}, {"id": "x\u0000", "name": "X"},
+     {"id": "x", "name": "X", "extra": {"note": "\u0000"}}],
 )  # fmt: skip
 def test_invalid_parties_are_422_and_nothing_is_written(
     client: TestClient, keys: dict[str, str], api_engine: Engine, party: dict[str, str]
@@ -65,6 +66,21 @@ def test_invalid_parties_are_422_and_nothing_is_written(
     response = client.post("/parties", json={"parties": [party]}, headers=auth(keys["analyst"]))
     assert response.status_code == 422
     assert audit_count(api_engine) == before
+
+
+def test_a_lone_surrogate_is_422(client: TestClient, keys: dict[str, str], api_engine: Engine) -> None:
+    before = audit_count(api_engine)
+    body = '{"parties": [{"id": "x", "name": "X", "id_number": "\\ud800"}]}'
+    headers = {**auth(keys["analyst"]), "content-type": "application/json"}
+    assert client.post("/parties", content=body, headers=headers).status_code == 422
+    assert audit_count(api_engine) == before
+
+
+@pytest.mark.parametrize("path", ["/alerts?party=a%00b", "/parties/a%00b", "/entities/x%00", "/search?q=%00"])
+def test_a_nul_in_the_path_or_query_is_400(client: TestClient, keys: dict[str, str], path: str) -> None:
+    """PostgreSQL refuses NUL in text: such a request is refused at the gate, never a 500 from the store."""
+    response = client.get(path, headers=auth(keys["analyst"]))
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
 
 
 def test_duplicate_party_ids_are_422(client: TestClient, keys: dict[str, str]) -> None:

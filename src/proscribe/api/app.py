@@ -7,12 +7,15 @@ settings and, to screen at once, a service whose index is already loaded.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 
@@ -83,6 +86,7 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
     app.state.api = context
     for module in (screening, match, data, workflow, transactions, ledger, reports, admin, health):
         app.include_router(module.router)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(
         ApiGate, keys=context.keys, limiter=context.limiter, max_body=settings.max_body_bytes,
@@ -95,6 +99,13 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
         )  # fmt: skip
     _document_security(app)
     return app
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    """FastAPI's 422, written as ASCII JSON: the echoed input may hold a lone surrogate UTF-8 cannot carry."""
+    errors = jsonable_encoder(error.errors() if isinstance(error, RequestValidationError) else [])
+    body = json.dumps({"detail": errors}, ensure_ascii=True, separators=(",", ":"), default=str)
+    return Response(body.encode(), status_code=422, media_type="application/json")
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:

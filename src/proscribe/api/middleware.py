@@ -107,6 +107,8 @@ class ApiGate:
                 {"Retry-After": retry_after(wait)},
             )
         scope.setdefault("state", {})["principal"] = principal
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            return 400, "the request path or query contains a NUL character", {}
         return None
 
     def _limited(self, receive: Receive) -> Receive:

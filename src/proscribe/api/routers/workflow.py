@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from proscribe.api.auth import require
 from proscribe.api.context import ApiContext, api, json_response
 from proscribe.api.keys import Principal
-from proscribe.api.models import DATE_PATTERN, EntityType, check_country, check_date, check_type
+from proscribe.api.models import DATE_PATTERN, EntityType, check_country, check_date, check_type, storable
 from proscribe.api.routers.common import errors, user_error
 from proscribe.errors import UserError
 from proscribe.workflow.alerts import approve, decide, get_alert, list_alerts
@@ -27,7 +27,8 @@ from proscribe.workflow.parties import Party, active_parties, history, import_re
 router = APIRouter(tags=["Alerts and parties"])
 analyst = require("analyst")
 AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Note = Annotated[str, Field(max_length=2000)]
+Note = Annotated[str, Field(max_length=2000), AfterValidator(storable)]
+Text = AfterValidator(storable)  # PostgreSQL refuses NUL: refused here with a 422, never a 500 from the store
 AlertStatus = Literal["open", "escalated", "pending-approval", "true-match", "false-positive", "superseded"]
 
 
@@ -83,13 +84,13 @@ class PartyIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    id: str = Field(min_length=1, max_length=255, pattern=r"\S")
-    name: str = Field(min_length=1, max_length=500, pattern=r"\S")
+    id: Annotated[str, Text] = Field(min_length=1, max_length=255, pattern=r"\S")
+    name: Annotated[str, Text] = Field(min_length=1, max_length=500, pattern=r"\S")
     type: EntityType | None = None
-    country: str | None = Field(None, max_length=64)
+    country: Annotated[str, Text] | None = Field(None, max_length=64)
     date_of_birth: str | None = Field(None, pattern=DATE_PATTERN)
-    id_number: str | None = Field(None, max_length=255)
-    extra: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=1000)]] = Field(
+    id_number: Annotated[str, Text] | None = Field(None, max_length=255)
+    extra: dict[Annotated[str, Field(max_length=64), Text], Annotated[str, Field(max_length=1000), Text]] = Field(
         default_factory=dict, max_length=50
     )
 
