@@ -27,7 +27,6 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from proscribe.config import Settings
 from proscribe.enforcement import index as enforcement_index
-from proscribe.enforcement.auditing import Event, append_many
 from proscribe.enforcement.config import get_policy
 from proscribe.enforcement.ledger import PropertyInput, blocked_payload, record_properties, reference
 from proscribe.enforcement.ownership_store import build_graph
@@ -39,7 +38,7 @@ from proscribe.errors import UserError
 from proscribe.match import Screener
 from proscribe.screening import load_index
 from proscribe.store import audit
-from proscribe.store.audit import write_transaction
+from proscribe.store.audit import Event, append_many, write_transaction
 from proscribe.tabular import TableError, read_rows
 
 CHUNK = 500

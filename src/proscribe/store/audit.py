@@ -15,7 +15,7 @@ import getpass
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,20 +62,47 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
+# (action, subject, payload)
+Event = tuple[str, str, dict[str, Any]]
+
+
 def append(connection: Connection, actor: str, action: str, subject: str, payload: dict[str, Any]) -> int:
     """Append one event inside the caller's (write) transaction; returns its sequence number."""
+    return append_many(connection, actor, [(action, subject, payload)])[0]
+
+
+def append_many(connection: Connection, actor: str, events: Sequence[Event]) -> list[int]:
+    """Append ``events`` in order inside the caller's write transaction; returns their sequence numbers.
+
+    A batch of transactions can block, reject and hold hundreds at a time: the head is read once, the
+    chain computed here, the events inserted in one statement and the head moved once.
+    """
+    if not events:
+        return []
     head = connection.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).one()
-    seq = int(head.seq) + 1
-    at = datetime.now(UTC).isoformat(timespec="microseconds")
-    body = canonical(payload)
-    digest = event_hash(head.hash, seq, at, actor, action, subject, body)
-    connection.execute(
-        insert(audit_events).values(
-            seq=seq, at=at, actor=actor, action=action, subject=subject, payload=body, prev_hash=head.hash, hash=digest
+    seq, previous = int(head.seq), str(head.hash)
+    rows: list[dict[str, Any]] = []
+    for action, subject, payload in events:
+        seq += 1
+        at = datetime.now(UTC).isoformat(timespec="microseconds")
+        body = canonical(payload)
+        digest = event_hash(previous, seq, at, actor, action, subject, body)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "payload": body,
+                "prev_hash": previous,
+                "hash": digest,
+            }
         )
-    )
-    connection.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest))
-    return seq
+        previous = digest
+    connection.execute(insert(audit_events), rows)
+    connection.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=previous))
+    return [row["seq"] for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
