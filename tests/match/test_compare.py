@@ -18,6 +18,8 @@ def test_token_kinds() -> None:
     assert token_similarity("salek", "salek")[1] == "exact"
     assert token_similarity("abdulah", "abdullah")[1] == "fuzzy"
     assert token_similarity("aleksandr", "alexander")[1] == "phonetic"
+    assert token_similarity("rent", "renato")[1] == "phonetic"
+    assert token_similarity("acme", "aqim")[1] == ""  # one sound key (AKM), three letters apart of four
     assert token_similarity("noorzai", "nurzai")[0] >= TOKEN_SIMILARITY["skeleton"]
     assert token_similarity("mhmd", "mohamed", consonantal=True)[1] == "skeleton"
     assert token_similarity("11420", "11421") == (0.0, "", -1)  # numbers match exactly or not at all

@@ -45,6 +45,13 @@ def test_naive_fuzzy_false_alerts_are_not_matches(screener: Screener, name1: str
     assert screener.compare(name1, name2).score < DEFAULT_THRESHOLD
 
 
+@pytest.mark.parametrize("query", ["Acme Corp", "ACME CORPORATION"])
+def test_a_sound_key_alone_does_not_make_short_words_alike(screener: Screener, query: str) -> None:
+    """ACME and AQIM (an alias of the Salafist Group for Call and Combat) share the metaphone key AKM."""
+    result = screener.screen(query)
+    assert not any(m.match for m in result.matches), [(m.matched_name, m.score) for m in result.matches]
+
+
 def test_cross_script_names_find_listed_people(screener: Screener) -> None:
     assert screener.compare("محمد علي", "Mohamed Ali").match
     assert screener.compare("김정은", "Kim Jong Un").match

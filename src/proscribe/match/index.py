@@ -41,7 +41,7 @@ from proscribe.match.score import firm_total
 from proscribe.model import Entity, NameKind
 
 MAGIC = b"PSCRIDX"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # One neighbour: (vocabulary id, similarity, kind, edit distance)
 Neighbour = tuple[int, float, str, int]

@@ -199,8 +199,15 @@ def _symbolic(
 
 
 def _phonetic_agree(query: str, candidate: str) -> bool:
-    """Same metaphone key of three sounds or more, between words of four letters or more."""
+    """Same metaphone key of three sounds or more, between words of four letters or more, a few letters apart.
+
+    A sound key is coarse on short words (ACME and AQIM are both AKM), so the words may also differ by at
+    most a third of the longer one's letters (ALEKSANDR / ALEXANDER: 3 of 9; RENT / RENATO: 2 of 6).
+    """
     if min(len(query), len(candidate)) < 4:
         return False
     key = phonetic(query)
-    return len(key) >= 3 and key == phonetic(candidate)
+    if len(key) < 3 or key != phonetic(candidate):
+        return False
+    allowed = max(1, max(len(query), len(candidate)) // 3)
+    return OSA.distance(query, candidate, score_cutoff=allowed) <= allowed
