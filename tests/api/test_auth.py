@@ -25,9 +25,11 @@ WRITES = [
     ("POST", "/ledger/BP-1/interest", {"amount": "1.00"}),
     ("POST", "/ledger/BP-1/release", {"amount": "1.00", "licence": "OFAC-1"}),
     ("POST", "/ledger/BP-1/unblock", {"notice": "delisted"}),
+    ("POST", "/transactions/t-auth/resolve", {"as": "block", "note": "confirmed"}),
 ]  # fmt: skip
 ANALYST_READS = [
     "/ledger", "/ledger/check", "/ledger/BP-1", "/reports/blocked", "/reports/reject", "/reports/annual?year=2026",
+    "/transactions/holds", "/transactions/t-auth",
 ]  # fmt: skip
 
 

@@ -11,9 +11,9 @@ one reports on its own line.
 One built-in check is left out: "schema-valid data is accepted". Some inputs
 are valid only in meaning, which JSON Schema cannot say: a country is any ISO
 code or English country name (``Germany``), a date must exist on the calendar,
-an alert, party or ledger reference must exist, a transaction's currency, BIC
-and date must be real, a yente example must name an FtM schema this
-service screens. Those are refused with a 4xx that names the field, by design;
+an alert, party, ledger reference or transaction id must exist, a transaction's
+currency, BIC and date must be real, a yente example must name an FtM schema
+this service screens. Those are refused with a 4xx that names the field, by design;
 every other check (no 5xx, invalid data rejected, documented statuses, content
 types and headers, response bodies matching their schemas) runs.
 """
@@ -36,11 +36,13 @@ OPERATIONS = [
     ("GET", "/search"), ("POST", "/screen"), ("POST", "/match/{dataset}"), ("GET", "/algorithms"),
     ("GET", "/entities/{entity_id}"), ("GET", "/lists"), ("GET", "/alerts"), ("GET", "/alerts/{alert_id}"),
     ("POST", "/alerts/{alert_id}/decision"), ("POST", "/alerts/{alert_id}/approval"), ("GET", "/parties"),
-    ("GET", "/parties/{party_id}"), ("POST", "/parties"), ("POST", "/transactions/screen"), ("GET", "/ledger"),
-    ("GET", "/ledger/check"), ("GET", "/ledger/{reference}"), ("POST", "/ledger/{reference}/interest"),
-    ("POST", "/ledger/{reference}/release"), ("POST", "/ledger/{reference}/unblock"), ("GET", "/reports/blocked"),
-    ("GET", "/reports/reject"), ("GET", "/reports/annual"), ("GET", "/keys"), ("POST", "/keys"),
-    ("GET", "/audit/export"), ("GET", "/audit/verify"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
+    ("GET", "/parties/{party_id}"), ("POST", "/parties"), ("POST", "/transactions/screen"),
+    ("GET", "/transactions/holds"), ("GET", "/transactions/{tx_id}"), ("POST", "/transactions/{tx_id}/resolve"),
+    ("GET", "/ledger"), ("GET", "/ledger/check"), ("GET", "/ledger/{reference}"),
+    ("POST", "/ledger/{reference}/interest"), ("POST", "/ledger/{reference}/release"),
+    ("POST", "/ledger/{reference}/unblock"), ("GET", "/reports/blocked"), ("GET", "/reports/reject"),
+    ("GET", "/reports/annual"), ("GET", "/keys"), ("POST", "/keys"), ("GET", "/audit/export"),
+    ("GET", "/audit/verify"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
 ]  # fmt: skip
 NOT_FUZZED = {("POST", "/lists/update"), ("DELETE", "/keys/{name}")}
 

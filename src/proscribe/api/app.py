@@ -26,7 +26,7 @@ from proscribe.api.context import ApiContext, json_response
 from proscribe.api.enforcement import EnforcementService
 from proscribe.api.middleware import ApiGate
 from proscribe.api.query_params import reject_repeated_scalars
-from proscribe.api.routers import admin, data, health, ledger, match, reports, screening, transactions, workflow
+from proscribe.api.routers import admin, data, health, holds, ledger, match, reports, screening, transactions, workflow
 from proscribe.api.service import ScreeningService
 from proscribe.api.settings import ApiSettings, load_settings
 from proscribe.store.db import open_engine
@@ -39,14 +39,17 @@ Screen names against official sanctions and restricted-party lists, work alerts,
 Every endpoint except `/healthz`, `/readyz`, `/metrics` and the documentation needs an API key,
 sent as `Authorization: Bearer KEY` (or `Authorization: ApiKey KEY`, as yente's clients do).
 Keys have a role: **reader** (screen, search, read lists and entities), **analyst** (alerts and
-parties, transaction screening, the blocked-property ledger and OFAC reports as well), **admin**
+parties, transaction screening and the review of held transactions, the blocked-property ledger
+and OFAC reports as well), **admin**
 (list updates, keys and the audit trail as well). Create one with
 `proscribe keys create --role reader --name NAME`.
 
 `POST /transactions/screen` decides payments and other transactions (pass, hold, reject, block) as
 `proscribe tx screen` does, and records them: blocked funds go into the ledger (`/ledger`), rejected
 and blocked ones into OFAC's reports (`/reports/...`), every decision into the audit trail under the
-key's name.
+key's name. Held transactions wait for an analyst: `GET /transactions/holds` is the queue,
+`GET /transactions/{tx_id}` the recorded screening, and `POST /transactions/{tx_id}/resolve` releases,
+rejects or blocks one as `proscribe tx resolve` does.
 
 `POST /match/{dataset}` speaks yente's request and response shapes, so a yente client works unchanged.
 """
@@ -84,7 +87,7 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
         openapi_tags=[{"name": "Matching (yente-compatible)", "description": "yente's /match request and response."}],
     )
     app.state.api = context
-    for module in (screening, match, data, workflow, transactions, ledger, reports, admin, health):
+    for module in (screening, match, data, workflow, transactions, holds, ledger, reports, admin, health):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _internal_error)
