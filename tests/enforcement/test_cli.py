@@ -284,3 +284,22 @@ def test_python_api(home: Path) -> None:
     assert [(line["id"], line["decision"]) for line in lines] == [("api-1", "block"), ("api-2", "pass")]
     again = screen_transactions([tx("api-1", beneficiary={"name": "MAHAN AIR"})], home=home)
     assert again == lines[:1]  # an identical replay gives the same line and records nothing new
+
+
+def test_a_hold_chosen_by_a_place_is_blocked_on_review_under_that_places_party(home_cli: Cli, tmp_path: Path) -> None:
+    """A country rule that holds names nobody on a list: blocking it on review makes the place's party the owner."""
+    policy = home_cli("tx", "policy", "show", "--json").json()
+    policy["country_rules"].append({"territory": "SY", "action": "hold", "program": "SYRIA (review)"})
+    document = tmp_path / "policy.json"
+    document.write_text(json.dumps(policy), encoding="utf-8")
+    assert home_cli("tx", "policy", "set", document).exit_code == 0
+    source = write_jsonl(
+        tmp_path / "sy.jsonl", [tx("sy-1", beneficiary={"name": "Isabella Joaquin Torres", "country": "SY"})]
+    )
+    assert json.loads(home_cli("tx", "screen", source).stdout)["decision"] == "hold"
+    resolved = home_cli("tx", "resolve", "sy-1", "--as", "block", "--note", "Syrian interest confirmed")
+    assert resolved.exit_code == 0, resolved.stderr
+    listed = home_cli("ledger", "list", "--json").json()
+    owned = [p for p in listed if p.get("tx_id") == "sy-1"]
+    assert owned and owned[0]["owner_name"] == "Isabella Joaquin Torres", listed
+    assert home_cli("ledger", "check").exit_code == 0

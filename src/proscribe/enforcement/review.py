@@ -17,7 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from proscribe.enforcement.config import get_policy
 from proscribe.enforcement.ledger import record_property
+from proscribe.enforcement.policy import SEVERITY
+from proscribe.enforcement.screen import PlaceRules, place_target
 from proscribe.enforcement.service import blocked_property
 from proscribe.enforcement.tables import tx_alerts, tx_resolutions, tx_screenings
 from proscribe.enforcement.transactions import parse_transaction
@@ -128,15 +131,22 @@ def resolve(
 
 
 def _block(connection: Connection, row: Any, alerts: list[Any], note: str, actor: str, today: date) -> int:
-    confirmed = [a for a in alerts if a.if_confirmed == "block"] or alerts
-    if not confirmed:
-        raise UserError(f"transaction {row.tx_id} has no hit to name as the owner of blocked property")
-    top = max(confirmed, key=lambda a: a.score)
+    """Blocked property for a held transaction: owned by the confirmed hit's entity, else by the party of the
+    embargoed place that held it (a place rule holds without naming anyone on a list)."""
     tx = parse_transaction(json.loads(row.record), today=date.max)
-    explanation = json.loads(top.explanation)
-    programs = tuple(explanation.get("programs") or [])
-    basis = f"blocked on review: {note}; hit {top.field} ~ {top.entity_id} ({top.score:.2f}); rule {top.rule}"
-    prop = blocked_property(tx, top.entity_id, top.caption, programs, basis, today)
+    confirmed = [a for a in alerts if a.if_confirmed == "block"] or alerts
+    if confirmed:
+        top = max(confirmed, key=lambda a: a.score)
+        programs = tuple(json.loads(top.explanation).get("programs") or [])
+        basis = f"blocked on review: {note}; hit {top.field} ~ {top.entity_id} ({top.score:.2f}); rule {top.rule}"
+        prop = blocked_property(tx, top.entity_id, top.caption, programs, basis, today)
+    else:
+        places = sorted(PlaceRules(get_policy(connection)).hits(tx), key=lambda p: -SEVERITY[p.action])
+        target = place_target(places)
+        if target is None:
+            raise UserError(f"transaction {row.tx_id} has no hit or embargoed place to name the owner of the property")
+        basis = f"blocked on review: {note}; {target.basis}"
+        prop = blocked_property(tx, target.owner_id, target.owner_name, target.programs, basis, today)
     if prop is None:
         raise UserError(f"transaction {row.tx_id} has no amount to block")
     return record_property(connection, prop, actor, today)

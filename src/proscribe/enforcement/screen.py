@@ -144,20 +144,14 @@ class TransactionScreener:
         ]
         self._cache: dict[tuple[Any, ...], tuple[Match, ...]] = {}
         self._owned_cache: dict[str, list[tuple[str, str, float, str]]] = {}
-        words = {word: rule for rule in policy.country_rules for word in rule.keywords}
-        self._region_words = words
-        self._regions = (
-            re.compile(r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")\b", re.IGNORECASE)
-            if words
-            else None
-        )
+        self.places = PlaceRules(policy)
 
     # --- the decision ---
 
     def decide(self, tx: Transaction) -> Decision:
         hits = [hit for entry in name_fields(tx, self.scanner) for hit in self._name_hits(tx, entry)]
         hits += [hit for name, text in tx.texts for hit in self._text_hits(tx, name, text)]
-        places = list(self._places(tx))
+        places = self.places.hits(tx)
         decision = strongest([h.action for h in hits] + [p.action for p in places])
         hits.sort(key=lambda h: (-SEVERITY[h.action], -h.score, h.field, h.entity_id))
         places.sort(key=lambda p: (-SEVERITY[p.action], p.field))
@@ -255,15 +249,33 @@ class TransactionScreener:
             self._cache[key] = found
         return found
 
-    # --- places ---
 
-    def _places(self, tx: Transaction) -> Iterator[PlaceHit]:
+class PlaceRules:
+    """The policy's embargoed places, found in a transaction: countries, BIC countries, flags, region names.
+
+    Its own class because a held transaction resolved as blocked names the same place's party as the owner
+    of the property, long after the screening that held it.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        words = {word: rule for rule in policy.country_rules for word in rule.keywords}
+        self._region_words = words
+        self._regions = (
+            re.compile(r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")\b", re.IGNORECASE)
+            if words
+            else None
+        )
+
+    def hits(self, tx: Transaction) -> list[PlaceHit]:
+        found: list[PlaceHit] = []
         seen: set[tuple[str, str]] = set()
         for field_name, code, party in self._place_facts(tx):
             rule = self.policy.country_rule(code)
             if rule is not None and (field_name, rule.territory) not in seen:
                 seen.add((field_name, rule.territory))
-                yield PlaceHit(field_name, code, party, rule)
+                found.append(PlaceHit(field_name, code, party, rule))
+        return found
 
     def _place_facts(self, tx: Transaction) -> Iterator[tuple[str, str, str | None]]:
         for party in tx.parties:
@@ -327,7 +339,16 @@ def _target(decision: str, hits: Sequence[Hit], places: Sequence[PlaceHit]) -> T
         top = max(deciding, key=lambda h: h.score)
         programs = tuple(dict.fromkeys(p for h in deciding for p in h.programs))
         return Target(top.entity_id, top.caption, programs, "; ".join(h.reason() for h in deciding))
-    place = next(p for p in places if p.action == decision)
-    owner = place.party or "unnamed party"
-    programs = tuple(dict.fromkeys(p.rule.program for p in places if p.action == decision))
-    return Target(party_key(owner), owner, programs, "; ".join(p.reason() for p in places if p.action == decision))
+    target = place_target([p for p in places if p.action == decision])
+    if target is None:  # pragma: no cover - a block or reject comes from a hit or a place
+        raise ValueError(f"no hit or place decided {decision}")
+    return target
+
+
+def place_target(places: Sequence[PlaceHit]) -> Target | None:
+    """The owner behind embargoed places: the party tied to the first of them (None without places)."""
+    if not places:
+        return None
+    owner = places[0].party or "unnamed party"
+    programs = tuple(dict.fromkeys(p.rule.program for p in places))
+    return Target(party_key(owner), owner, programs, "; ".join(p.reason() for p in places))
