@@ -297,9 +297,17 @@ def test_a_hold_chosen_by_a_place_is_blocked_on_review_under_that_places_party(h
         tmp_path / "sy.jsonl", [tx("sy-1", beneficiary={"name": "Isabella Joaquin Torres", "country": "SY"})]
     )
     assert json.loads(home_cli("tx", "screen", source).stdout)["decision"] == "hold"
+    # no listed name, so no alert: the review queue lists the hold by transaction
+    assert "sy-1" not in {a["tx_id"] for a in home_cli("tx", "alerts", "--json").json()}
+    queue = {h["id"]: h for h in home_cli("tx", "holds", "--json").json()}
+    assert queue["sy-1"]["status"] == "open" and "SYRIA (review)" in " ".join(queue["sy-1"]["reasons"])
     resolved = home_cli("tx", "resolve", "sy-1", "--as", "block", "--note", "Syrian interest confirmed")
     assert resolved.exit_code == 0, resolved.stderr
     listed = home_cli("ledger", "list", "--json").json()
     owned = [p for p in listed if p.get("tx_id") == "sy-1"]
     assert owned and owned[0]["owner_name"] == "Isabella Joaquin Torres", listed
     assert home_cli("ledger", "check").exit_code == 0
+    assert "sy-1" not in {h["id"] for h in home_cli("tx", "holds", "--json").json()}
+    done = {h["id"]: h for h in home_cli("tx", "holds", "--status", "resolved", "--json").json()}
+    assert done["sy-1"]["resolution"]["decision"] == "block"
+    assert home_cli("tx", "holds", "--status", "maybe").exit_code == 1

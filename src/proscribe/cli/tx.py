@@ -111,6 +111,29 @@ def alerts_command(
     stdout.print(table)
 
 
+@app.command("holds")
+def holds_command(
+    ctx: typer.Context,
+    status: str = typer.Option("open", "--status", help="open (awaiting review), resolved, or all."),
+    as_json: bool = JSON,
+) -> None:
+    """Held transactions, oldest first: the review queue, holds chosen by a place (no alert) included."""
+    if status not in ("open", "resolved", "all"):
+        raise UserError(f"--status {status!r}: use open, resolved or all")
+    with context(ctx).engine.connect() as connection:
+        found, _total = review.list_holds(connection, status, limit=1_000_000)
+    if as_json:
+        print_json(found)
+        return
+    table = Table("tx", "amount", "held", "reasons", "status")
+    for hold in found:
+        resolution = hold["resolution"]
+        state = f"{resolution['decision']} by {resolution['by']}" if resolution else "open"
+        amount = f"{hold['amount']} {hold['currency']}"
+        table.add_row(hold["id"], amount, hold["decided_on"], "; ".join(hold["reasons"]), state)
+    stdout.print(table)
+
+
 @app.command("resolve")
 def resolve_command(
     ctx: typer.Context,

@@ -15,10 +15,10 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from proscribe.enforcement.config import get_policy
-from proscribe.enforcement.ledger import record_property
+from proscribe.enforcement.ledger import record_property, reference
 from proscribe.enforcement.policy import SEVERITY
 from proscribe.enforcement.screen import PlaceRules, place_target
 from proscribe.enforcement.service import blocked_property
@@ -150,3 +150,77 @@ def _block(connection: Connection, row: Any, alerts: list[Any], note: str, actor
     if prop is None:
         raise UserError(f"transaction {row.tx_id} has no amount to block")
     return record_property(connection, prop, actor, today)
+
+
+def _holds(status: str, resolution: str | None) -> Select[Any]:
+    """Held screenings joined to their resolution: one query per page, where ``review.show`` per hold would be three."""
+    joined = tx_screenings.outerjoin(tx_resolutions, tx_resolutions.c.tx_id == tx_screenings.c.tx_id)
+    screened, resolved = tx_screenings.c, tx_resolutions.c
+    columns = [
+        screened.tx_id, screened.kind, screened.amount, screened.currency, screened.decided_on, screened.screened_at,
+        screened.origin, screened.result, resolved.decision.label("resolved_as"),
+        resolved.decided_on.label("resolved_on"), resolved.note, resolved.property_id,
+        resolved.actor.label("resolved_by"),
+    ]  # fmt: skip
+    query = select(*columns).select_from(joined).where(screened.decision == "hold")
+    if status == "open":
+        query = query.where(resolved.tx_id.is_(None))
+    elif status == "resolved":
+        query = query.where(resolved.tx_id.is_not(None))
+    if resolution is not None:
+        query = query.where(resolved.decision == resolution)
+    return query
+
+
+def list_holds(
+    connection: Connection, status: str = "open", resolution: str | None = None, limit: int = 100, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """Held transactions, oldest first, and how many there are in all: the review queue.
+
+    By transaction, not by alert: a hold a place rule chose has no alert (no listed name), yet waits too.
+    ``status`` is open (awaiting review), resolved or all; ``resolution`` keeps those resolved that way.
+    """
+    query = _holds(status, resolution)
+    total = int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+    page = connection.execute(
+        query.order_by(tx_screenings.c.screened_at, tx_screenings.c.tx_id).limit(limit).offset(offset)
+    )
+    return [_hold(row) for row in page], total
+
+
+def held(connection: Connection, tx_id: str) -> dict[str, Any] | None:
+    """One held transaction as the queue lists it; None when it was not held."""
+    row = connection.execute(_holds("all", None).where(tx_screenings.c.tx_id == tx_id)).first()
+    return None if row is None else _hold(row)
+
+
+def _hold(row: Any) -> dict[str, Any]:
+    line = json.loads(row.result)["line"]
+    resolved = row.resolved_as is not None
+    return {
+        "id": row.tx_id,
+        "kind": row.kind,
+        "amount": row.amount,
+        "currency": row.currency,
+        "decided_on": row.decided_on,
+        "held_at": _utc(row.screened_at),
+        "origin": row.origin,
+        "reasons": line["reasons"],
+        "hits": line["hits"],
+        "status": "resolved" if resolved else "open",
+        "resolution": {
+            "decision": row.resolved_as,
+            "on": row.resolved_on,
+            "note": row.note,
+            "property": reference(row.property_id) if row.property_id else None,
+            "by": row.resolved_by,
+        }
+        if resolved
+        else None,
+    }
+
+
+def _utc(moment: datetime) -> str:
+    """ISO 8601 with its offset: SQLite hands the stored UTC time back without one, PostgreSQL with one."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.isoformat()

@@ -20,14 +20,11 @@ is declared first and therefore names the queue, never a transaction.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, Select, func, select
 
 from proscribe.api.auth import require
 from proscribe.api.context import ApiContext, api, json_response
@@ -36,8 +33,6 @@ from proscribe.api.models import not_blank, storable
 from proscribe.api.routers.common import errors, user_error
 from proscribe.api.routers.transactions import TransactionResultOut, TxHitOut
 from proscribe.enforcement import review
-from proscribe.enforcement.ledger import reference
-from proscribe.enforcement.tables import tx_resolutions, tx_screenings
 from proscribe.errors import UserError
 
 router = APIRouter(tags=["Transactions and blocked property"])
@@ -140,13 +135,9 @@ def holds(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
     """Held transactions, oldest first, a page at a time: the queue `proscribe tx alerts` shows by alert."""
-    query = _holds(status, resolution)
     with context.engine.connect() as connection:
-        total = int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-        page = connection.execute(
-            query.order_by(tx_screenings.c.screened_at, tx_screenings.c.tx_id).limit(limit).offset(offset)
-        )
-        return json_response({"holds": [_hold(row) for row in page], "total": total})
+        found, total = review.list_holds(connection, status, resolution, limit, offset)
+    return json_response({"holds": found, "total": total})
 
 
 @router.get(
@@ -190,63 +181,7 @@ def resolve(
     except UserError as error:
         raise user_error(error) from error
     with context.engine.connect() as connection:
-        return json_response(_one_hold(connection, tx_id))
-
-
-def _holds(status: str, resolution: str | None) -> Select[Any]:
-    """Held screenings joined to their resolution: one query per page, where ``review.show`` per hold would be three."""
-    joined = tx_screenings.outerjoin(tx_resolutions, tx_resolutions.c.tx_id == tx_screenings.c.tx_id)
-    screened, resolved = tx_screenings.c, tx_resolutions.c
-    columns = [
-        screened.tx_id, screened.kind, screened.amount, screened.currency, screened.decided_on, screened.screened_at,
-        screened.origin, screened.result, resolved.decision.label("resolved_as"),
-        resolved.decided_on.label("resolved_on"), resolved.note, resolved.property_id,
-        resolved.actor.label("resolved_by"),
-    ]  # fmt: skip
-    query = select(*columns).select_from(joined).where(screened.decision == "hold")
-    if status == "open":
-        query = query.where(resolved.tx_id.is_(None))
-    elif status == "resolved":
-        query = query.where(resolved.tx_id.is_not(None))
-    if resolution is not None:
-        query = query.where(resolved.decision == resolution)
-    return query
-
-
-def _one_hold(connection: Connection, tx_id: str) -> dict[str, Any]:
-    row = connection.execute(_holds("all", None).where(tx_screenings.c.tx_id == tx_id)).first()
-    if row is None:  # pragma: no cover - resolve() refuses a transaction that was not held
+        found = review.held(connection, tx_id)
+    if found is None:  # pragma: no cover - resolve() refuses a transaction that was not held
         raise HTTPException(404, f"no held transaction {tx_id!r}")
-    return _hold(row)
-
-
-def _hold(row: Any) -> dict[str, Any]:
-    line = json.loads(row.result)["line"]
-    resolved = row.resolved_as is not None
-    return {
-        "id": row.tx_id,
-        "kind": row.kind,
-        "amount": row.amount,
-        "currency": row.currency,
-        "decided_on": row.decided_on,
-        "held_at": _utc(row.screened_at),
-        "origin": row.origin,
-        "reasons": line["reasons"],
-        "hits": line["hits"],
-        "status": "resolved" if resolved else "open",
-        "resolution": {
-            "decision": row.resolved_as,
-            "on": row.resolved_on,
-            "note": row.note,
-            "property": reference(row.property_id) if row.property_id else None,
-            "by": row.resolved_by,
-        }
-        if resolved
-        else None,
-    }
-
-
-def _utc(moment: datetime) -> str:
-    """ISO 8601 with its offset: SQLite hands the stored UTC time back without one, PostgreSQL with one."""
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.isoformat()
+    return json_response(found)
