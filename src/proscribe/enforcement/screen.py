@@ -232,6 +232,8 @@ class TransactionScreener:
                     comparison = self.screener.compare(name, caption, "organization")
                     if comparison.match:
                         cached.append((key, caption, comparison.score, comparison.explanation.summary))
+            if len(self._owned_cache) >= CACHE_LIMIT:  # a long-lived API worker meets endless names
+                self._owned_cache.clear()
             self._owned_cache[name] = cached
         return cached
 
