@@ -35,6 +35,7 @@ from proscribe.model import (
     make_id,
 )
 from proscribe.sources.base import Format, ListFile, ListFormatError, partial_iso_date, sniff, unique
+from proscribe.sources.xml_stream import stream_entities
 
 FORMAT_KEY = "eu_fsf"
 SOURCE = "eu_fsf"
@@ -99,26 +100,7 @@ def claim(paths: Sequence[Path]) -> list[ListFile]:
 def parse(list_file: ListFile) -> Iterator[Entity]:
     """Yield one entity per ``sanctionEntity``; any unreadable input becomes a ListFormatError."""
     path = list_file.paths[0]
-    seen: dict[str, int | None] = {}
-    try:
-        for record in _records(path, list_file):
-            entity = _entity(path, record)
-            if entity.source_id in seen:
-                first = seen[entity.source_id]
-                raise ListFormatError(
-                    path, _where(record), f"logicalId {entity.source_id} repeats the record at line {first}"
-                )
-            seen[entity.source_id] = record.sourceline
-            _release(record)
-            yield entity
-    except etree.XMLSyntaxError as error:
-        line = error.lineno if isinstance(error.lineno, int) and error.lineno else None
-        reason = re.sub(r",? line \d+, column \d+$", "", str(error.msg or error)).strip() or "malformed document"
-        raise ListFormatError(path, f"line {line}" if line else None, f"not well-formed XML: {reason}") from None
-    except etree.LxmlError as error:
-        raise ListFormatError(path, None, f"not readable as XML: {error}") from None
-    except OSError as error:
-        raise ListFormatError(path, None, f"cannot read the file: {error.strerror or error}") from None
+    return stream_entities(path, _records(path, list_file), _entity, "logicalId", _where)
 
 
 def _records(path: Path, list_file: ListFile) -> Iterator[Any]:
@@ -141,14 +123,6 @@ def _records(path: Path, list_file: ListFile) -> Iterator[Any]:
             yield element
     if root is None:
         raise ListFormatError(path, None, "the file holds no XML element")
-
-
-def _release(record: Any) -> None:
-    """Free a converted record and the siblings before it, so the parsed tree never grows."""
-    record.clear(keep_tail=False)
-    parent = record.getparent()
-    while parent is not None and record.getprevious() is not None:
-        del parent[0]
 
 
 def _where(record: Any) -> str:

@@ -36,6 +36,7 @@ from proscribe.model import (
     make_id,
 )
 from proscribe.sources.base import Format, ListFile, ListFormatError, partial_iso_date, sniff, unique
+from proscribe.sources.xml_stream import stream_entities
 
 FORMAT_KEY = "un_xml"
 SOURCE = "un_sc"
@@ -107,24 +108,7 @@ def claim(paths: Sequence[Path]) -> list[ListFile]:
 def parse(list_file: ListFile) -> Iterator[Entity]:
     """Yield one entity per INDIVIDUAL and ENTITY; any unreadable input becomes a ListFormatError."""
     path = list_file.paths[0]
-    seen: dict[str, int | None] = {}
-    try:
-        for record in _records(path, list_file):
-            entity = _entity(path, record)
-            if entity.source_id in seen:
-                first = seen[entity.source_id]
-                raise ListFormatError(
-                    path, _where(record), f"REFERENCE_NUMBER {entity.source_id} repeats the record at line {first}"
-                )
-            seen[entity.source_id] = record.sourceline
-            _release(record)
-            yield entity
-    except etree.XMLSyntaxError as error:
-        raise ListFormatError(path, _error_line(error), f"not well-formed XML: {_reason(error)}") from None
-    except etree.LxmlError as error:
-        raise ListFormatError(path, None, f"not readable as XML: {error}") from None
-    except OSError as error:
-        raise ListFormatError(path, None, f"cannot read the file: {error.strerror or error}") from None
+    return stream_entities(path, _records(path, list_file), _entity, "REFERENCE_NUMBER", _where)
 
 
 def _records(path: Path, list_file: ListFile) -> Iterator[Any]:
@@ -151,24 +135,6 @@ def _check_root(path: Path, root: Any) -> None:
         raise ListFormatError(
             path, f"line {root.sourceline}", f"root element is <{root.tag}>, not <{ROOT}>: not the UN consolidated list"
         )
-
-
-def _release(record: Any) -> None:
-    """Free a converted record and the siblings before it, so the parsed tree never grows."""
-    record.clear(keep_tail=False)
-    parent = record.getparent()
-    while parent is not None and record.getprevious() is not None:
-        del parent[0]
-
-
-def _error_line(error: etree.XMLSyntaxError) -> str | None:
-    line = error.lineno if isinstance(error.lineno, int) else None
-    return f"line {line}" if line else None
-
-
-def _reason(error: etree.XMLSyntaxError) -> str:
-    message = str(error.msg or error)
-    return re.sub(r",? line \d+, column \d+$", "", message).strip() or "malformed document"
 
 
 def _where(record: Any) -> str:
