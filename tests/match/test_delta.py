@@ -36,15 +36,11 @@ def setting() -> tuple[Screener, ChangedEntries, frozenset[str], list[Entity]]:
     return screener, ChangedEntries(screener.index, changed_ids, screener.threshold), changed_ids, entities
 
 
-def _facts(query: Query) -> QueryFacts:
-    return QueryFacts(query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number)
-
-
 def _check(setting: tuple[Screener, ChangedEntries, frozenset[str], list[Entity]], query: Query) -> tuple[bool, bool]:
     """(matches a changed entity, kept by the filter); fails when the first holds and not the second."""
     screener, changed, changed_ids, _ = setting
     matched = any(m.match for m in screener.screen(query, limit=25, entity_ids=changed_ids).matches)
-    kept = changed.may_match(name_forms(query.name, query.schema), _facts(query))
+    kept = changed.may_match(name_forms(query.name, query.schema), QueryFacts.of(query))
     assert kept or not matched, f"{query.name!r} matches a changed entity but the filter dropped it"
     return matched, kept
 

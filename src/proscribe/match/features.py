@@ -17,6 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from proscribe.match.types import Query
 
 # How alike two tokens are when they agree in each way (1.0 = identical).
 TOKEN_SIMILARITY: dict[str, float] = {
@@ -78,6 +82,11 @@ class QueryFacts:
     date_of_birth: str | None = None
     country: str | None = None
     id_number: str | None = None
+
+    @classmethod
+    def of(cls, query: Query) -> QueryFacts:
+        """The secondary facts a query brings, as screening weighs them."""
+        return cls(query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,9 +101,7 @@ class Screener:
         limit = self.limit if limit is None else limit
         floor = min_score if min_score is not None else self.min_score
         floor = max(0.0, threshold - REVIEW_MARGIN) if floor is None else min(floor, threshold)
-        facts = QueryFacts(
-            query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number
-        )
+        facts = QueryFacts.of(query)
         allowed = _Filter(self.index, sources, programs, schemas, self._entity_numbers(entity_ids))
         if self.algorithm == "ofac":
             matches = self._screen_ofac(query, floor, threshold, facts, allowed)

@@ -143,7 +143,7 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
                 refreshed.append(party)
             forms[party.party_id] = found
         changed = ChangedEntries(full_index, delta, threshold)
-        kept = [p for p in others if changed.may_match(forms[p.party_id], _facts(party_query(p)))]
+        kept = [p for p in others if changed.may_match(forms[p.party_id], QueryFacts.of(party_query(p)))]
         hits += screen_parties(full, kept, threshold, forms, only=frozenset(delta))
         considered = max(considered, len(changed))
     fully_screened = register if mode == "full" else changed_parties
@@ -172,10 +172,6 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
 def _forms(party: Party) -> tuple[NameForm, ...]:
     query = party_query(party)
     return tuple(name_forms(query.name, query.schema))
-
-
-def _facts(query: Query) -> QueryFacts:
-    return QueryFacts(query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number)
 
 
 def _changed_entities(connection: Connection, before: dict[str, int], now: dict[str, int]) -> set[str]:
