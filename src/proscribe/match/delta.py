@@ -39,9 +39,9 @@ from itertools import pairwise
 from proscribe.match.features import UNMATCHED_KIND_WEIGHT, QueryFacts, max_bonus, normalize_identifier
 from proscribe.match.index import KIND_NAMES, ScreeningIndex
 from proscribe.match.normalize import NameForm, Token
-from proscribe.match.score import token_mode, token_weight
+from proscribe.match.score import token_weight
+from proscribe.match.search import merged_neighbours, token_neighbours
 
-TokenMap = dict[int, tuple[float, str, int]]
 Margins = tuple[dict[int, float], float]  # per name margin, and the best of them
 
 
@@ -98,26 +98,12 @@ class ChangedEntries:
 
     # -- what a query can reach -------------------------------------------------------------------------
 
-    def _restricted(self, text: str, symbols: frozenset[str], consonantal: bool, mode: str) -> TokenMap:
-        """The full lookup's hits among the changed words and the merged spellings (only those are verified)."""
-        return self.index.find_neighbours(text, symbols, consonantal, mode, allowed=self._allowed)
-
     def _token_reach(self, token: Token) -> frozenset[int]:
-        """The changed words a query token's neighbour map holds (the branches of ``Searcher.lookup``)."""
+        """The changed words a query token's neighbour map holds (``search.token_neighbours``, restricted)."""
         index = self.index
-        own = index.vocab_index.get(token.text)
-        symbols = index.token_symbols(token)
-        if len(token.text) == 1 or not token.text.isalpha():
-            reach = {own} if own is not None and own in self._postings else set()
-        elif own is not None and not token.consonantal and not token.syllable and symbols <= index.symbols_of(own):
-            flat = index.neighbours[own]  # the stored neighbour map, read without building it
-            postings = self._postings
-            reach = {flat[k] for k in range(0, len(flat), 4) if flat[k] in postings}
-            if own in postings:
-                reach.add(own)
-        else:
-            found = self._restricted(token.text, symbols, token.consonantal, token_mode(token))
-            reach = {v for v in found if v in self._postings}
+        found = token_neighbours(index, token, self._allowed)
+        reach = {v for v in found if v in self._postings}
+        if index.vocab_index.get(token.text) is None:
             merged = [index.rarity[v] for v in found if v >= self._merged_from]
             if merged:
                 self._borrowed[token] = max(merged)
@@ -127,14 +113,8 @@ class ChangedEntries:
         return frozenset(reach)
 
     def _merged_reach(self, left: Token, right: Token) -> frozenset[int]:
-        """The changed words two adjacent query tokens reach written together (``Searcher.merged_map``)."""
-        joined = left.text + right.text
-        consonantal = left.consonantal and right.consonantal
-        if consonantal and joined.isalpha() and min(len(left.text), len(right.text)) <= 2:
-            found = self._restricted(joined, frozenset(), consonantal, "merged")
-            return frozenset(v for v in found if v in self._postings)
-        own = self.index.vocab_index.get(joined)
-        return frozenset({own}) if own is not None and own in self._postings else frozenset()
+        """The changed words two adjacent query tokens reach written together (``search.merged_neighbours``)."""
+        return frozenset(v for v in merged_neighbours(self.index, left, right, self._allowed) if v in self._postings)
 
     def _bound(self, token: Token) -> tuple[float, float]:
         """(most it can weigh matched, what it weighs unmatched), as the screening sides weigh it; cached."""

@@ -19,6 +19,7 @@ clearing the floor are aligned and scored.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from proscribe.match.features import MERGED_FACTOR, TOKEN_SIMILARITY
@@ -61,6 +62,36 @@ class NameHit:
     query: PreparedQuery
 
 
+def token_neighbours(index: ScreeningIndex, token: Token, allowed: AbstractSet[int] | None = None) -> TokenMap:
+    """The listed words one query token may align with (of ``allowed`` only, when given).
+
+    Single letters and numbers match exactly; a listed word whose symbols cover the query's uses the
+    neighbour map stored at build time; any other word is looked up through the index's key maps.
+    """
+    own = index.vocab_index.get(token.text)
+    symbols = index.token_symbols(token)
+    if len(token.text) == 1 or not token.text.isalpha():
+        return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
+    if own is not None and not token.consonantal and not token.syllable and symbols <= index.symbols_of(own):
+        stored = index.stored_neighbours(own)
+        return stored if allowed is None else {v: hit for v, hit in stored.items() if v in allowed}
+    return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token), allowed)
+
+
+def merged_neighbours(
+    index: ScreeningIndex, left: Token, right: Token, allowed: AbstractSet[int] | None = None
+) -> TokenMap:
+    """The listed words two adjacent query tokens match written together (of ``allowed`` only, when given)."""
+    joined = left.text + right.text
+    consonantal = left.consonantal and right.consonantal
+    if consonantal and joined.isalpha() and min(len(left.text), len(right.text)) <= 2:
+        # عبد الله / أبو بكر: a particle written apart; the joined skeleton identifies the name
+        return index.find_neighbours(joined, frozenset(), consonantal, "merged", allowed)
+    # written together exactly as listed (HIK VISION / HIKVISION, MYONGC HIN / MYONG CHIN)
+    own = index.vocab_index.get(joined)
+    return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
+
+
 class Searcher:
     """The default algorithm's search over one index, with per-token caches shared across queries."""
 
@@ -87,14 +118,7 @@ class Searcher:
         if found is not None:
             return found
         index = self.index
-        own = index.vocab_index.get(token.text)
-        symbols = index.token_symbols(token)
-        if len(token.text) == 1 or not token.text.isalpha():
-            neighbours = {own: (1.0, "exact", 0)} if own is not None else {}
-        elif own is not None and not token.consonantal and not token.syllable and symbols <= index.symbols_of(own):
-            neighbours = index.stored_neighbours(own)
-        else:
-            neighbours = index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token))
+        neighbours = token_neighbours(index, token)
         entries = [(vocab_id, hit[0]) for vocab_id, hit in neighbours.items()]
         found = (neighbours, entries, index.token_rarity(token.text, neighbours))
         if len(self._maps) > _CACHE_LIMIT:
@@ -108,13 +132,7 @@ class Searcher:
         key = (left.text + right.text, consonantal)
         found = self._merged.get(key)
         if found is None:
-            neighbours: TokenMap
-            if consonantal and key[0].isalpha() and min(len(left.text), len(right.text)) <= 2:
-                # عبد الله / أبو بكر: a particle written apart; the joined skeleton identifies the name
-                neighbours = self.index.find_neighbours(key[0], frozenset(), consonantal, "merged")
-            else:  # written together exactly as listed (HIK VISION / HIKVISION, MYONGC HIN / MYONG CHIN)
-                own = self.index.vocab_index.get(key[0])
-                neighbours = {own: (1.0, "exact", 0)} if own is not None else {}
+            neighbours = merged_neighbours(self.index, left, right)
             found = (neighbours, [(vocab_id, hit[0]) for vocab_id, hit in neighbours.items()])
             if len(self._merged) > _CACHE_LIMIT:
                 self._merged.clear()
