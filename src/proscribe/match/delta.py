@@ -9,21 +9,25 @@ changed entities, scored against the whole index, so scores equal a full
 screening's). The bound never drops a query that a full screening would
 match: it is a filter, and exact screening decides.
 
-Why the bound holds. A name score is ``covered / denominator`` where each
-aligned pair covers at most the weights of its tokens on both sides and the
-denominator adds every token's weight (matched) or unmatched weight. With
-``A`` the query weight that could be matched, ``B`` the listed weight that
-could be matched, ``U`` the unmatched weight of query tokens that reach
-nothing in the name, and ``U'`` that of listed tokens no query token reaches,
-the score is at most ``(A + B) / (A + B + U + U')``. A query token "reaches" a
-listed token when the token's neighbour map (the same lookups a full screening
-does, limited to the changed entries' vocabulary) contains it; the alignment is
-one-to-one, so each query token (or two written together) adds the best single
-listed word (or pair) it reaches in the name. An unlisted query word weighs as
-its closest listed neighbour: at most the highest rarity of a listed word, or of
-a merged spelling among its neighbours, which the lookup also checks. Secondary facts
-add at most :func:`max_bonus`; weak aliases only lower a score; an exact
-identifier match is decisive and checked apart.
+Why the bound holds. A name score is ``covered / denominator``: each aligned
+pair of similarity ``s`` covers ``s`` times the weights of its tokens on both
+sides, and the denominator adds every token's weight (matched) or unmatched
+weight. The score reaches ``F`` exactly when the sum over aligned pairs of
+``(s - F) * (a + b) + F * (u_a + u_b)`` reaches ``F * (U + U')``, with ``a``
+and ``b`` the pair's query and listed weights, ``u_a`` and ``u_b`` their
+unmatched weights, ``U`` and ``U'`` the unmatched weights of the whole query
+and of the whole listed name. Each query token (or two written together)
+aligns at most once, so it adds at most its best term over the words it
+reaches in the name; a listed word claimed by two query tokens is counted
+twice, which only loosens the bound. A query token "reaches" a listed word
+when its neighbour map (the same lookups a full screening does, limited to the
+changed entries' vocabulary) holds it, with the map's similarity; words written
+together lose ``MERGED_FACTOR`` in scoring and are bounded without it. An
+unlisted query word weighs as its closest listed neighbour, between nothing and
+the highest rarity of a listed word (or of a merged spelling among its
+neighbours, which the lookup also checks), so its term takes whichever end is
+larger. Secondary facts add at most :func:`max_bonus`; weak aliases only lower
+a score; an exact identifier match is decisive and checked apart.
 
 Per query the check is cheap: each distinct token's reachable names, with the
 best margin any of them leaves, are computed once per run and shared by every
@@ -36,13 +40,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
-from proscribe.match.features import UNMATCHED_KIND_WEIGHT, QueryFacts, max_bonus, normalize_identifier
+from proscribe.match.features import (
+    MERGED_FACTOR,
+    TOKEN_SIMILARITY,
+    UNMATCHED_KIND_WEIGHT,
+    QueryFacts,
+    max_bonus,
+    normalize_identifier,
+)
 from proscribe.match.index import KIND_NAMES, ScreeningIndex
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import token_weight
 from proscribe.match.search import merged_neighbours, token_neighbours
 
 Margins = tuple[dict[int, float], float]  # per name margin, and the best of them
+Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
+Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs unmatched, whether exact
 
 
 class ChangedEntries:
@@ -67,9 +80,9 @@ class ChangedEntries:
         self._allowed = frozenset(self._postings) | frozenset(range(self._merged_from, len(index.vocab)))
         self._initials = {index.vocab[v]: v for v in self._postings if len(index.vocab[v]) == 1}
         self._heaviest = max((max(w, default=0.0) for w in index.name_weights), default=0.0)
-        self._reaches: dict[tuple[Token, ...], frozenset[int]] = {}
+        self._reaches: dict[tuple[Token, ...], Reach] = {}
         self._borrowed: dict[Token, float] = {}  # an unlisted token: the highest rarity it may borrow
-        self._bounds: dict[Token, tuple[float, float]] = {}
+        self._bounds: dict[Token, Bound] = {}
         self._margin_cache: dict[tuple[tuple[Token, ...], float], Margins] = {}
 
     def __len__(self) -> int:
@@ -83,58 +96,57 @@ class ChangedEntries:
             for w, code in zip(weights, index.name_kinds[name], strict=True)
         ]
         self._unmatched_total[name] = sum(unmatched)
-        # what one alignment with this word (or two written together) covers: a word met twice counts once
-        found: dict[int, tuple[float, float]] = {}
-        places = [(v, weights[j], unmatched[j]) for j, v in enumerate(index.name_tokens[name])]
-        places += [
+        # the places one alignment with this word (or two written together) may cover: a place met twice counts once
+        places = {(v, weights[j], unmatched[j]) for j, v in enumerate(index.name_tokens[name])}
+        places.update(
             (v, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])
             for j, v in enumerate(index.name_merged[name])
-        ]
+        )
         for vocab_id, weight, free in places:
-            before = found.get(vocab_id, (0.0, 0.0))
-            found[vocab_id] = (max(before[0], weight), max(before[1], free))
-        for vocab_id, (weight, free) in found.items():
             self._postings.setdefault(vocab_id, []).append((name, weight, free))
 
     # -- what a query can reach -------------------------------------------------------------------------
 
-    def _token_reach(self, token: Token) -> frozenset[int]:
+    def _token_reach(self, token: Token) -> Reach:
         """The changed words a query token's neighbour map holds (``search.token_neighbours``, restricted)."""
         index = self.index
         found = token_neighbours(index, token, self._allowed)
-        reach = {v for v in found if v in self._postings}
+        reach = {v: hit[0] for v, hit in found.items() if v in self._postings}
         if index.vocab_index.get(token.text) is None:
             merged = [index.rarity[v] for v in found if v >= self._merged_from]
             if merged:
                 self._borrowed[token] = max(merged)
         initial = self._initials.get(token.text[:1])
         if initial is not None and len(token.text) > 1 and not token.syllable:
-            reach.add(initial)  # a listed initial (J) aligns with a query word it begins (JOHN)
-        return frozenset(reach)
+            # a listed initial (J) aligns with a query word it begins (JOHN)
+            reach[initial] = max(reach.get(initial, 0.0), TOKEN_SIMILARITY["initial"])
+        return reach
 
-    def _merged_reach(self, left: Token, right: Token) -> frozenset[int]:
+    def _merged_reach(self, left: Token, right: Token) -> Reach:
         """The changed words two adjacent query tokens reach written together (``search.merged_neighbours``)."""
-        return frozenset(v for v in merged_neighbours(self.index, left, right, self._allowed) if v in self._postings)
+        found = merged_neighbours(self.index, left, right, self._allowed)
+        return {v: hit[0] * MERGED_FACTOR for v, hit in found.items() if v in self._postings}
 
-    def _bound(self, token: Token) -> tuple[float, float]:
-        """(most it can weigh matched, what it weighs unmatched), as the screening sides weigh it; cached."""
+    def _bound(self, token: Token) -> Bound:
+        """(most it can weigh matched, what it weighs unmatched, whether the first is exact), as the screening
+        sides weigh it; cached."""
         found = self._bounds.get(token)
         if found is None:
             own = self.index.vocab_index.get(token.text)
             free = UNMATCHED_KIND_WEIGHT.get(token.kind.value, 1.0)
             if own is not None:
                 weight = token_weight(token, self.index.rarity[own])
-                found = (weight, weight * free)
+                found = (weight, weight * free, True)
             else:
                 # An unlisted word borrows its closest listed neighbour's rarity: a listed word's is at most
                 # the maximum; a merged spelling's (its parts' sum) may be more, and the lookup noted those.
                 self._reach((token,))
                 borrowed = max(self.index.max_rarity, self._borrowed.get(token, 0.0))
-                found = (token_weight(token, borrowed), token_weight(token, self.index.max_rarity) * free)
+                found = (token_weight(token, borrowed), token_weight(token, self.index.max_rarity) * free, False)
             self._bounds[token] = found
         return found
 
-    def _reach(self, tokens: tuple[Token, ...]) -> frozenset[int]:
+    def _reach(self, tokens: tuple[Token, ...]) -> Reach:
         """The changed words one query token, or two written together, can align with; cached."""
         found = self._reaches.get(tokens)
         if found is None:
@@ -148,17 +160,18 @@ class ChangedEntries:
         found = self._margin_cache.get(key)
         if found is None:
             bounds = [self._bound(token) for token in tokens]
-            weight_q = sum(b[0] for b in bounds)
-            free_q = sum(b[1] for b in bounds)
+            free_q = floor * sum(b[1] for b in bounds)
             # a query token (or two written together) aligns once: with the best word it reaches in the name
             covered: dict[int, float] = {}
-            for vocab_id in self._reach(tokens):
+            for vocab_id, sim in self._reach(tokens).items():
+                gain = sim - floor
+                # an unlisted word's weight lies between nothing and its bound: take the larger end
+                query_part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
                 for name, weight, free in self._postings[vocab_id]:
-                    value = (1 - floor) * weight + floor * free
+                    value = query_part + gain * weight + floor * free
                     if value > covered.get(name, float("-inf")):
                         covered[name] = value
-            fixed = (1 - floor) * weight_q + floor * free_q
-            margins = {name: fixed + value - floor * self._unmatched_total[name] for name, value in covered.items()}
+            margins = {name: value - floor * self._unmatched_total[name] for name, value in covered.items()}
             found = (margins, max(margins.values(), default=float("-inf")))
             self._margin_cache[key] = found
         return found
@@ -173,9 +186,9 @@ class ChangedEntries:
         return any(self._form_may_match(form, floor) for form in forms)
 
     def _form_may_match(self, form: NameForm, floor: float) -> bool:
-        """The bound, per name: ``(1-F)(A + B) + F * freed >= F * (U + U_name)`` (see the module docstring).
+        """The bound, per name: the aligned pairs' terms reach ``F * (U + U_name)`` (see the module docstring).
 
-        Each group's margin is ``(1-F)(A_g + B_g) + F * (freed_g + U_g) - F * U_name``; a name reached by
+        Each group's margin is its best term ``(s - F)(a + b) + F * (u_a + u_b)`` less ``F * U_name``; a name reached by
         several groups adds their margins (and gives back the ``F * U_name`` counted once too often).
         Initials can align with any listed word they begin, so they count as matched against a word of
         the heaviest weight. What is left of the query's unmatched weight must be covered.
@@ -188,7 +201,7 @@ class ChangedEntries:
         unmatched_total = 0.0
         initial_credit = 0.0
         for token in tokens:
-            weight, free = self._bound(token)
+            weight, free, _exact = self._bound(token)
             if len(token.text) == 1 and not token.syllable:  # its own reach is counted too: a looser bound
                 initial_credit += (1 - floor) * (weight + self._heaviest) + floor * self._heaviest
             else:
