@@ -54,10 +54,12 @@ def last_event(engine: Engine) -> dict[str, Any]:
 def test_list_update_is_audited_under_the_admin_key(
     client: TestClient, keys: dict[str, str], api_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[tuple[Path, list[str], str | None]] = []
+    calls: list[tuple[Path, list[str], str | None, str | None]] = []
 
-    def fake_update(engine: Engine, folder: Path, sources: list[Any], mirror: str | None) -> list[UpdateResult]:
-        calls.append((folder, [s.key for s in sources], mirror))
+    def fake_update(
+        engine: Engine, folder: Path, sources: list[Any], mirror: str | None, actor: str | None = None
+    ) -> list[UpdateResult]:
+        calls.append((folder, [s.key for s in sources], mirror, actor))
         return [UpdateResult(source=s.key, up_to_date=True) for s in sources]
 
     monkeypatch.setattr(data, "update_sources", fake_update)
@@ -68,6 +70,7 @@ def test_list_update_is_audited_under_the_admin_key(
         "index_rebuilt": False,
     }
     assert calls[0][1] == ["un_sc"]
+    assert calls[0][3] == "api-key:test-admin"  # the imports it makes are audited under the key too
     event = last_event(api_engine)
     assert (event["actor"], event["action"]) == ("api-key:test-admin", "lists.update")
 
@@ -75,7 +78,7 @@ def test_list_update_is_audited_under_the_admin_key(
 def test_failed_update_is_502_and_still_audited(
     client: TestClient, keys: dict[str, str], api_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def failing(*_args: Any) -> list[UpdateResult]:
+    def failing(*_args: Any, **_options: Any) -> list[UpdateResult]:
         raise FetchError("https://example.invalid/un.xml: connection refused")
 
     monkeypatch.setattr(data, "update_sources", failing)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from proscribe.fetch.update import select_sources, update_sources
+from proscribe.store.audit import export
+from proscribe.store.db import open_engine
 from tests.conftest import LISTS, CliResult
 
 SERVED = {
@@ -99,3 +102,13 @@ def test_update_offline_is_one_clear_line(cli: Callable[..., CliResult], tmp_pat
 def test_update_rejects_unknown_list(cli: Callable[..., CliResult]) -> None:
     result = cli("lists", "update", "no_such_list")
     assert result.exit_code == 1 and "unknown list 'no_such_list'" in result.stderr
+
+
+def test_imports_are_audited_under_the_actor_who_asked(publisher: tuple[str, type[Publisher]], tmp_path: Path) -> None:
+    """An update asked for over HTTP names the API key on its imports, not the server's account."""
+    base, _handler = publisher
+    engine = open_engine(f"sqlite:///{tmp_path / 'proscribe.db'}")
+    update_sources(engine, tmp_path / "downloads", select_sources(["un_sc"]), base, actor="api-key:ops")
+    with engine.connect() as connection:
+        imports = [event for event in export(connection) if event["action"] == "list.import"]
+    assert [event["actor"] for event in imports] == ["api-key:ops"]

@@ -50,13 +50,16 @@ def update_sources(
     mirror: str | None = None,
     progress: Progress | None = None,
     client: httpx.Client | None = None,
+    actor: str | None = None,
 ) -> list[UpdateResult]:
+    """Fetch each source and import what changed; the imports are audited under ``actor`` (default: the
+    operating-system user), so an update asked for over HTTP names the API key, not the server's account."""
     own_client = client is None
     http = client or httpx.Client(
         timeout=httpx.Timeout(60.0, connect=15.0), follow_redirects=True, headers={"User-Agent": USER_AGENT}
     )
     try:
-        return [_update_one(engine, downloads_dir / s.key, s, mirror, progress, http) for s in sources]
+        return [_update_one(engine, downloads_dir / s.key, s, mirror, progress, http, actor) for s in sources]
     finally:
         if own_client:
             http.close()
@@ -69,6 +72,7 @@ def _update_one(
     mirror: str | None,
     progress: Progress | None,
     http: httpx.Client,
+    actor: str | None,
 ) -> UpdateResult:
     result = UpdateResult(source.key)
     known = _known_validators(engine, [mirror_url(f.url, mirror) for f in source.files])
@@ -81,7 +85,7 @@ def _update_one(
         result.up_to_date = True
         return result
     found = scan([folder / f.remote.filename for f in result.files], source=source.key)
-    result.editions = import_lists(engine, found.lists)
+    result.editions = import_lists(engine, found.lists, actor=actor)
     _record_validators(engine, {mirror_url(f.remote.url, mirror): f for f in result.files if f.modified})
     return result
 

@@ -126,7 +126,8 @@ def update(
         if not locked:
             raise HTTPException(409, "a list update is already running")
         return _update(context, principal, [s.key for s in sources], lambda: update_sources(
-            context.engine, context.settings.store.downloads_dir, sources, context.settings.lists_mirror
+            context.engine, context.settings.store.downloads_dir, sources, context.settings.lists_mirror,
+            actor=principal.actor,
         ))  # fmt: skip
 
 
