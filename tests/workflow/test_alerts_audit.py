@@ -51,6 +51,9 @@ def test_decisions_four_eyes_and_a_closed_alert(alerted: Callable[..., CliResult
     shown = cli("alerts", "show", str(ids[1]), "--json").json()
     assert (shown["status"], shown["decided_by"], shown["approved_by"]) == ("false-positive", "ann", "bob")
     assert [h["action"] for h in shown["history"]] == ["alert.open", "alert.false-positive", "alert.approved"]
+    # times carry their zone on every store (SQLite hands stored UTC times back without one)
+    assert shown["created_at"].endswith("+00:00") and shown["decided_at"].endswith("+00:00")
+    assert all(a["created_at"].endswith("+00:00") for a in cli("alerts", "list", "--json").json())
     assert cli("alerts", "decide", "999", "--as", "escalate", "--note", "n").stderr.strip() == "error: no alert 999"
     assert "unknown decision" in cli("alerts", "decide", str(ids[2]), "--as", "maybe", "--note", "n").stderr
 

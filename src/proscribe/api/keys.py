@@ -21,6 +21,7 @@ from sqlalchemy import Column, Connection, DateTime, Engine, Integer, String, Ta
 from proscribe.errors import UserError
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
+from proscribe.store.db import utc_iso
 from proscribe.store.schema import metadata
 
 ROLES = ("reader", "analyst", "admin")  # each role can do everything the roles before it can
@@ -134,7 +135,7 @@ def revoke_key(engine: Engine, name: str, actor: str) -> None:
         if row is None:
             raise UserError(f"no key named {name!r}")
         if row.revoked_at is not None:
-            raise UserError(f"key {name!r} was already revoked at {row.revoked_at.isoformat()}")
+            raise UserError(f"key {name!r} was already revoked at {utc_iso(row.revoked_at)}")
         connection.execute(
             update(api_keys).where(api_keys.c.id == row.id).values(revoked_at=datetime.now(UTC), revoked_by=actor)
         )
@@ -148,9 +149,9 @@ def list_keys(connection: Connection) -> list[KeyInfo]:
             row.name,
             row.role,
             row.key_prefix,
-            row.created_at.isoformat(),
+            utc_iso(row.created_at),
             row.created_by,
-            row.revoked_at.isoformat() if row.revoked_at else None,
+            utc_iso(row.revoked_at) if row.revoked_at else None,
         )
         for row in rows
     ]

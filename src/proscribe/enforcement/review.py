@@ -27,6 +27,7 @@ from proscribe.enforcement.transactions import parse_transaction
 from proscribe.errors import UserError
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
+from proscribe.store.db import utc_iso
 
 RESOLUTIONS = ("pass", "reject", "block")
 
@@ -203,7 +204,7 @@ def _hold(row: Any) -> dict[str, Any]:
         "amount": row.amount,
         "currency": row.currency,
         "decided_on": row.decided_on,
-        "held_at": _utc(row.screened_at),
+        "held_at": utc_iso(row.screened_at),
         "origin": row.origin,
         "reasons": line["reasons"],
         "hits": line["hits"],
@@ -218,9 +219,3 @@ def _hold(row: Any) -> dict[str, Any]:
         if resolved
         else None,
     }
-
-
-def _utc(moment: datetime) -> str:
-    """ISO 8601 with its offset: SQLite hands the stored UTC time back without one, PostgreSQL with one."""
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.isoformat()

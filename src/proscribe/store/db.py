@@ -8,6 +8,7 @@ committed); PostgreSQL serves teams. Both are migrated by Alembic, never by
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,13 @@ def inserted_id(result: CursorResult[Any]) -> int:
     if key is None or key[0] is None:
         raise StoreError("the database returned no key for a new row")
     return int(key[0])
+
+
+def utc_iso(moment: datetime) -> str:
+    """A stored time as ISO 8601 with its offset: every time is stored in UTC, and SQLite hands it back
+    without one (PostgreSQL with one), so a reader of the JSON never has to guess the zone."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.isoformat()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from proscribe.model import Entity
+from proscribe.store.db import utc_iso
 from proscribe.store.schema import current_editions, edition_entities, editions, entity_records
 
 
@@ -35,7 +36,7 @@ class EditionInfo:
             "format": self.format,
             "content_hash": self.content_hash,
             "publisher_date": self.publisher_date,
-            "imported_at": self.imported_at.isoformat(),
+            "imported_at": utc_iso(self.imported_at),
             "files": self.files,
             "entity_count": self.entity_count,
             "name_count": self.name_count,

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from proscribe.errors import UserError
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
+from proscribe.store.db import utc_iso
 from proscribe.store.schema import audit_events
 from proscribe.workflow.settings import get_flag
 from proscribe.workflow.tables import alerts
@@ -70,7 +71,7 @@ def list_alerts(connection: Connection, status: str | None = None, party_id: str
             row.entity_id,
             row.score,
             row.edition_id,
-            row.created_at.isoformat(),
+            utc_iso(row.created_at),
             row.assignee,
             row.reason,
         )
@@ -100,14 +101,14 @@ def get_alert(connection: Connection, alert_id: int) -> dict[str, Any]:
         "reason": row.reason,
         "previous_alert_id": row.previous_alert_id,
         "run_id": row.run_id,
-        "created_at": row.created_at.isoformat(),
+        "created_at": utc_iso(row.created_at),
         "assignee": row.assignee,
         "proposed": row.proposed,
         "proposed_by": row.proposed_by,
         "decision": row.decision,
         "decided_by": row.decided_by,
         "approved_by": row.approved_by,
-        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "decided_at": utc_iso(row.decided_at) if row.decided_at else None,
         "note": row.note,
         "party": json.loads(row.party_snapshot),
         "entity": json.loads(row.entity_snapshot),
