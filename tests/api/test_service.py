@@ -6,8 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from proscribe.api.app import create_app
 from proscribe.api.service import ScreeningService
+from proscribe.api.settings import ApiSettings
 from proscribe.config import resolve_settings
 from proscribe.store.db import open_engine
 from tests.conftest import LISTS, run_cli
@@ -57,3 +60,15 @@ def _wait(condition: object, timeout: float = 60.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_the_transaction_screener_is_built_in_the_background_after_a_load(small_home: Path) -> None:
+    """The first transaction request does not wait for the enforcement index: the worker warms it."""
+    settings = ApiSettings(store=resolve_settings(small_home), access_log=False, log_level="warning")
+    service = ScreeningService(settings.store, open_engine(settings.store.database_url), check_seconds=0.1)
+    app = create_app(settings, service)
+    with TestClient(app):
+        assert _wait(lambda: app.state.api.enforcement.parts is not None)
+        parts = app.state.api.enforcement.parts
+        assert service.snapshot is not None and parts.snapshot is service.snapshot
+    assert service.after_load == []  # the app's hook leaves with it

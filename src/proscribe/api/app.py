@@ -72,11 +72,13 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        service.after_load.append(context.enforcement.warm)  # the transaction screener, ready before a request
         service.start()
         try:
             yield
         finally:
             service.stop()
+            service.after_load.remove(context.enforcement.warm)
 
     app = FastAPI(
         title="proscribe",

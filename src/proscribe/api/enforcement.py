@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -113,6 +114,11 @@ class EnforcementService:
         if stats.errors:  # pragma: no cover - only another worker storing the same id in between gets here
             raise BatchRefused(f"{stats.problems[0]} (the request's other transactions were recorded)")
         return lines
+
+    def warm(self) -> None:
+        """Build the parts for the lists just loaded, so the first transaction request does not wait for them."""
+        with suppress(NotReady):  # no lists yet, or they moved on meanwhile: the next load warms again
+            self.current()
 
     def current(self) -> Parts:
         """The parts for the store as it is now, rebuilt (and the service's index refreshed) when stale."""

@@ -17,7 +17,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,6 +72,9 @@ class ScreeningService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._load_lock = threading.Lock()
+        # Run in the background thread after each index it loads, so what depends on the index (the
+        # transaction screener) is ready before a request needs it.
+        self.after_load: list[Callable[[], None]] = []
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -142,14 +145,20 @@ class ScreeningService:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                if self._snapshot is None:
+                if self._snapshot is None or self.is_stale():
                     self.load()
-                else:
-                    self.refresh()
+                    self._after_load()
             except Exception as error:  # the store is unreachable, the index unreadable: keep serving, say why
                 self.problem = f"cannot load the screening index: {error}"
                 log.error(self.problem)
             self._stop.wait(self.check_seconds)
+
+    def _after_load(self) -> None:
+        for hook in self.after_load:
+            try:
+                hook()
+            except Exception as error:  # a warm-up that fails leaves its work to the first request that needs it
+                log.warning("warming up after loading the index failed: %s", error)
 
     def cached(self, ids: Sequence[str]) -> bool:
         """Whether ``entities(ids)`` can answer without the store (so without leaving the event loop)."""
