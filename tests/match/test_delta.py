@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,9 @@ from hypothesis import strategies as st
 from proscribe.match import Query, Screener, build_index
 from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import QueryFacts
+from proscribe.match.index import key_maps
 from proscribe.match.normalize import name_forms
+from proscribe.match.search import merged_neighbours, token_neighbours
 from proscribe.model import Entity
 from proscribe.sources import FORMATS
 from proscribe.sources.detect import scan
@@ -27,13 +30,22 @@ from tests.conftest import BENCH, LISTS
 
 
 @pytest.fixture(scope="module")
-def setting() -> tuple[Screener, ChangedEntries, frozenset[str], list[Entity]]:
+def screener_and_entities() -> tuple[Screener, list[Entity]]:
     entities: list[Entity] = []
     for list_file in scan([LISTS / "un"]).lists:
         entities.extend(FORMATS[list_file.format].parse(list_file))
-    screener = Screener(build_index(entities))
+    return Screener(build_index(entities)), entities
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["own key maps", "the index's key maps"])
+def setting(
+    request: pytest.FixtureRequest, screener_and_entities: tuple[Screener, list[Entity]]
+) -> tuple[Screener, ChangedEntries, frozenset[str], list[Entity]]:
+    """Query words looked up through key maps over the changed words (a small change), or the index's."""
+    screener, entities = screener_and_entities
     changed_ids = frozenset(e.id for e in entities[::5])
-    return screener, ChangedEntries(screener.index, changed_ids, screener.threshold), changed_ids, entities
+    changed = ChangedEntries(screener.index, changed_ids, screener.threshold, own_maps=request.param)
+    return screener, changed, changed_ids, entities
 
 
 def _check(setting: tuple[Screener, ChangedEntries, frozenset[str], list[Entity]], query: Query) -> tuple[bool, bool]:
@@ -114,3 +126,29 @@ def test_generated_variants_of_listed_names(setting, pick: int, seed: int) -> No
     entity = entities[pick % len(entities)]
     name = entity.names[seed % len(entity.names)].value
     _check(setting, Query.build(_variant(name, seed), entity.schema.value))
+
+
+def test_key_maps_over_the_changed_words_find_what_the_index_maps_find_among_them(
+    screener_and_entities: tuple[Screener, list[Entity]],
+) -> None:
+    """A small change looks words up through maps of its own: exactly the index's answers, restricted."""
+    screener, entities = screener_and_entities
+    index = screener.index
+    changed = {n for n, entity in enumerate(index.name_entity) if entity % 5 == 0}
+    allowed = frozenset(v for name in changed for v in index.name_tokens[name] + index.name_merged[name])
+    merged_from = 1 + max(t for tokens in index.name_tokens for t in tokens)
+    maps = key_maps(index.vocab, index.vocab_symbols, merged_from, allowed)
+    rows = _rows("negatives_global.csv", 1500) + _rows("positives_un_treated.csv", 700)
+    queries = [row["full_name"] for row in rows] + [_variant(e.names[0].value, n) for n, e in enumerate(entities)]
+    found = 0
+    for query in queries:
+        for form in name_forms(query):
+            for token in form.tokens:
+                own = token_neighbours(index, token, allowed, maps)
+                assert own == token_neighbours(index, token, allowed), token.text
+                found += bool(own)
+            for left, right in pairwise(form.tokens):
+                assert merged_neighbours(index, left, right, allowed, maps) == merged_neighbours(
+                    index, left, right, allowed
+                )
+    assert found > 1000  # the comparison met many real neighbours, not only empty answers

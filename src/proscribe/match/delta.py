@@ -48,20 +48,24 @@ from proscribe.match.features import (
     max_bonus,
     normalize_identifier,
 )
-from proscribe.match.index import KIND_NAMES, ScreeningIndex
+from proscribe.match.index import KIND_NAMES, KeyMaps, ScreeningIndex, key_maps
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import token_weight
 from proscribe.match.search import merged_neighbours, token_neighbours
 
 Margins = tuple[dict[int, float], float]  # per name margin, and the best of them
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
+SMALL_CHANGE = 5_000  # changed words (and pairs written together) looked up through maps of their own
 Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs unmatched, whether exact
 
 
 class ChangedEntries:
     """The changed entities of one index, ready to tell which queries could match them."""
 
-    def __init__(self, index: ScreeningIndex, entity_ids: Iterable[str], threshold: float) -> None:
+    def __init__(
+        self, index: ScreeningIndex, entity_ids: Iterable[str], threshold: float, own_maps: bool | None = None
+    ) -> None:
+        """``own_maps``: look query words up through key maps over the changed words (default: when few)."""
         self.index = index
         self.threshold = threshold
         wanted = set(entity_ids)
@@ -74,14 +78,22 @@ class ChangedEntries:
         self._postings: dict[int, list[tuple[int, float, float]]] = {}
         for name in names:
             self._add_name(name)
-        # Ids from here on are two listed words written together and never listed so: the only neighbours
-        # whose rarity (the sum of their parts') can exceed the maximum a listed word has.
-        self._merged_from = 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)
-        self._allowed = frozenset(self._postings) | frozenset(range(self._merged_from, len(index.vocab)))
+        self._allowed = frozenset(self._postings)
+        # Query words are looked up among the changed words only. For a small change, through key maps over
+        # those words: a lookup then costs in proportion to the change, and the index's deletion map (a fifth
+        # of a second to read) is not needed. Building the maps costs in proportion to the change too, so a
+        # large change uses the index's own maps. Ids from ``merged_from`` on are two listed words written
+        # together (keyed for fuzzy lookup only).
+        self._maps: KeyMaps | None = None
+        if own_maps if own_maps is not None else len(self._allowed) <= SMALL_CHANGE:
+            merged_from = 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)
+            self._maps = key_maps(index.vocab, index.vocab_symbols, merged_from, self._allowed)
+        # An unlisted query word weighs as its closest listed neighbour, which may be a merged spelling whose
+        # rarity (its parts' sum) exceeds a listed word's: no neighbour weighs more than the rarest entry.
+        self._highest_rarity = max(index.max_rarity, max(index.rarity, default=0.0))
         self._initials = {index.vocab[v]: v for v in self._postings if len(index.vocab[v]) == 1}
         self._heaviest = max((max(w, default=0.0) for w in index.name_weights), default=0.0)
         self._reaches: dict[tuple[Token, ...], Reach] = {}
-        self._borrowed: dict[Token, float] = {}  # an unlisted token: the highest rarity it may borrow
         self._bounds: dict[Token, Bound] = {}
         self._margin_cache: dict[tuple[tuple[Token, ...], float], Margins] = {}
 
@@ -110,12 +122,8 @@ class ChangedEntries:
     def _token_reach(self, token: Token) -> Reach:
         """The changed words a query token's neighbour map holds (``search.token_neighbours``, restricted)."""
         index = self.index
-        found = token_neighbours(index, token, self._allowed)
-        reach = {v: hit[0] for v, hit in found.items() if v in self._postings}
-        if index.vocab_index.get(token.text) is None:
-            merged = [index.rarity[v] for v in found if v >= self._merged_from]
-            if merged:
-                self._borrowed[token] = max(merged)
+        found = token_neighbours(index, token, self._allowed, self._maps)
+        reach = {v: hit[0] for v, hit in found.items()}
         initial = self._initials.get(token.text[:1])
         if initial is not None and len(token.text) > 1 and not token.syllable:
             # a listed initial (J) aligns with a query word it begins (JOHN)
@@ -124,8 +132,8 @@ class ChangedEntries:
 
     def _merged_reach(self, left: Token, right: Token) -> Reach:
         """The changed words two adjacent query tokens reach written together (``search.merged_neighbours``)."""
-        found = merged_neighbours(self.index, left, right, self._allowed)
-        return {v: hit[0] * MERGED_FACTOR for v, hit in found.items() if v in self._postings}
+        found = merged_neighbours(self.index, left, right, self._allowed, self._maps)
+        return {v: hit[0] * MERGED_FACTOR for v, hit in found.items()}
 
     def _bound(self, token: Token) -> Bound:
         """(most it can weigh matched, what it weighs unmatched, whether the first is exact), as the screening
@@ -138,11 +146,12 @@ class ChangedEntries:
                 weight = token_weight(token, self.index.rarity[own])
                 found = (weight, weight * free, True)
             else:
-                # An unlisted word borrows its closest listed neighbour's rarity: a listed word's is at most
-                # the maximum; a merged spelling's (its parts' sum) may be more, and the lookup noted those.
-                self._reach((token,))
-                borrowed = max(self.index.max_rarity, self._borrowed.get(token, 0.0))
-                found = (token_weight(token, borrowed), token_weight(token, self.index.max_rarity) * free, False)
+                # An unlisted word weighs its closest listed neighbour's rarity matched, the maximum unmatched.
+                found = (
+                    token_weight(token, self._highest_rarity),
+                    token_weight(token, self.index.max_rarity) * free,
+                    False,
+                )
             self._bounds[token] = found
         return found
 

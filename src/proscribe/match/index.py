@@ -28,7 +28,7 @@ import math
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import pairwise
 from pathlib import Path
@@ -45,6 +45,8 @@ FORMAT_VERSION = 3
 
 # One neighbour: (vocabulary id, similarity, kind, edit distance)
 Neighbour = tuple[int, float, str, int]
+# The deletion, phonetic, skeleton and symbol maps a word is looked up through (see ``key_maps``)
+KeyMaps = tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]
 _KIND_CODES = {"word": "w", "number": "n", "legal": "l", "org_term": "o", "honorific": "h"}
 KIND_NAMES = {code: name for name, code in _KIND_CODES.items()}
 
@@ -128,9 +130,10 @@ class ScreeningIndex:
         consonantal: bool,
         mode: str = "word",
         allowed: AbstractSet[int] | None = None,
+        maps: KeyMaps | None = None,
     ) -> dict[int, tuple[float, str, int]]:
         """Every listed token related to ``text`` (of ``allowed`` only, if given), with similarity, kind and
-        edit distance."""
+        edit distance; ``maps`` are key maps over ``allowed`` (see :func:`key_maps`) to look it up in."""
         return find_neighbours(
             text,
             symbols,
@@ -139,7 +142,7 @@ class ScreeningIndex:
             self.vocab,
             self.vocab_index,
             self.symbols_of,
-            (self.deletes(), self.phonetic_map, self.skeleton_map, self.symbol_map),
+            maps or (self.deletes(), self.phonetic_map, self.skeleton_map, self.symbol_map),
             allowed,
         )
 
@@ -211,7 +214,7 @@ def find_neighbours(
     vocab: list[str],
     vocab_index: dict[str, int],
     symbols_of: SymbolsOf,
-    maps: tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]],
+    maps: KeyMaps,
     allowed: AbstractSet[int] | None = None,
 ) -> dict[int, tuple[float, str, int]]:
     """Look a token up through the deletion, phonetic, skeleton and symbol maps, then verify each hit.
@@ -348,7 +351,7 @@ class IndexBuilder:
             self.vocab_symbols[vocab_id].update(name_symbols(text))
         symbols = [tuple(sorted(s)) for s in self.vocab_symbols]
         lexicon = _lexicon(self.vocab, self.originals, symbols)
-        maps = _key_maps(self.vocab, symbols, listed)
+        maps = key_maps(self.vocab, symbols, listed)
         symbol_sets = [frozenset(s) for s in symbols]
         neighbours: list[tuple[Any, ...]] = []
         for vocab_id, text in enumerate(self.vocab):
@@ -395,19 +398,22 @@ def name_totals(weights: list[tuple[float, ...]], kinds: list[str]) -> list[floa
     return [firm_total(w, [KIND_NAMES[code] for code in k]) for w, k in zip(weights, kinds, strict=True)]
 
 
-def _key_maps(
-    vocab: list[str], symbols: list[tuple[str, ...]], listed: int
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Deletion, phonetic, skeleton and symbol maps over the vocabulary.
+def key_maps(
+    vocab: list[str], symbols: Sequence[Sequence[str]], listed: int, ids: Iterable[int] | None = None
+) -> KeyMaps:
+    """Deletion, phonetic, skeleton and symbol maps over the vocabulary (or over ``ids`` of it only).
 
     Merged entries (ids from ``listed`` on: two listed words joined) are only keyed for fuzzy lookup:
-    sound keys over joined words find too much (``ibrahim`` would meet ``ibrahimmayu``).
+    sound keys over joined words find too much (``ibrahim`` would meet ``ibrahimmayu``). Maps over a
+    subset find, for any word, exactly the subset's share of what the whole maps find: a delta run looks
+    the register's words up among the changed words only, at a cost in proportion to the change.
     """
     deletes: dict[str, list[int]] = {}
     phonetics: dict[str, list[int]] = {}
     skeletons: dict[str, list[int]] = {}
     symbol_map: dict[str, list[int]] = {}
-    for vocab_id, text in enumerate(vocab):
+    for vocab_id in range(len(vocab)) if ids is None else sorted(ids):
+        text = vocab[vocab_id]
         if len(text) >= 3 and text.isalpha():
             for key in deletions(text) | {text}:
                 deletes.setdefault(key, []).append(vocab_id)

@@ -23,7 +23,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from proscribe.match.features import MERGED_FACTOR, TOKEN_SIMILARITY
-from proscribe.match.index import KIND_NAMES, ScreeningIndex
+from proscribe.match.index import KIND_NAMES, KeyMaps, ScreeningIndex
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import Edge, Side, align, firm_total, initial_edge, name_score, token_mode
 
@@ -62,8 +62,11 @@ class NameHit:
     query: PreparedQuery
 
 
-def token_neighbours(index: ScreeningIndex, token: Token, allowed: AbstractSet[int] | None = None) -> TokenMap:
-    """The listed words one query token may align with (of ``allowed`` only, when given).
+def token_neighbours(
+    index: ScreeningIndex, token: Token, allowed: AbstractSet[int] | None = None, maps: KeyMaps | None = None
+) -> TokenMap:
+    """The listed words one query token may align with (of ``allowed`` only, when given, and then looked up
+    through ``maps`` over ``allowed`` when given: see ``index.key_maps``).
 
     Single letters and numbers match exactly; a listed word whose symbols cover the query's uses the
     neighbour map stored at build time; any other word is looked up through the index's key maps.
@@ -75,18 +78,23 @@ def token_neighbours(index: ScreeningIndex, token: Token, allowed: AbstractSet[i
     if own is not None and not token.consonantal and not token.syllable and symbols <= index.symbols_of(own):
         stored = index.stored_neighbours(own)
         return stored if allowed is None else {v: hit for v, hit in stored.items() if v in allowed}
-    return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token), allowed)
+    return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token), allowed, maps)
 
 
 def merged_neighbours(
-    index: ScreeningIndex, left: Token, right: Token, allowed: AbstractSet[int] | None = None
+    index: ScreeningIndex,
+    left: Token,
+    right: Token,
+    allowed: AbstractSet[int] | None = None,
+    maps: KeyMaps | None = None,
 ) -> TokenMap:
-    """The listed words two adjacent query tokens match written together (of ``allowed`` only, when given)."""
+    """The listed words two adjacent query tokens match written together (of ``allowed`` only, when given;
+    ``maps`` as for :func:`token_neighbours`)."""
     joined = left.text + right.text
     consonantal = left.consonantal and right.consonantal
     if consonantal and joined.isalpha() and min(len(left.text), len(right.text)) <= 2:
         # عبد الله / أبو بكر: a particle written apart; the joined skeleton identifies the name
-        return index.find_neighbours(joined, frozenset(), consonantal, "merged", allowed)
+        return index.find_neighbours(joined, frozenset(), consonantal, "merged", allowed, maps)
     # written together exactly as listed (HIK VISION / HIKVISION, MYONGC HIN / MYONG CHIN)
     own = index.vocab_index.get(joined)
     return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
