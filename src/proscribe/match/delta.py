@@ -100,6 +100,11 @@ class ChangedEntries:
     def __len__(self) -> int:
         return len(self.entity_numbers)
 
+    def reaches(self, tokens: tuple[Token, ...]) -> bool:
+        """Whether one query token, or two adjacent ones written together, reaches a changed word: a query
+        none of whose tokens (or pairs) does cannot match, bar an identifier (see ``identifiers``)."""
+        return bool(self._reach(tokens))
+
     def _add_name(self, name: int) -> None:
         index = self.index
         weights = index.name_weights[name]

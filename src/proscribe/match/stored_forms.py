@@ -21,7 +21,7 @@ FORMS_VERSION = 1
 
 
 def dump_forms(forms: Sequence[NameForm]) -> str:
-    stored = [[form.source, form.reading, [_token(t) for t in form.tokens]] for form in forms]
+    stored = [[form.source, form.reading, [token_data(t) for t in form.tokens]] for form in forms]
     return json.dumps(
         {"v": FORMS_VERSION, "forms": stored},
         ensure_ascii=False,
@@ -38,12 +38,15 @@ def load_forms(text: str | None) -> tuple[NameForm, ...] | None:
         if data.get("v") != FORMS_VERSION:
             return None
         forms = data["forms"]
-        return tuple(NameForm(source, tuple(map(_token_from, tokens)), reading) for source, reading, tokens in forms)
+        return tuple(
+            NameForm(source, tuple(map(token_from_data, tokens)), reading) for source, reading, tokens in forms
+        )
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def _token(token: Token) -> list[Any]:
+def token_data(token: Token) -> list[Any]:
+    """A token as plain data (JSON or marshal), every field kept."""
     return [
         token.text,
         token.original,
@@ -58,7 +61,8 @@ def _token(token: Token) -> list[Any]:
 _TOKENS: dict[tuple[Any, ...], Token] = {}  # a register repeats its words: build each token once
 
 
-def _token_from(data: list[Any]) -> Token:
+def token_from_data(data: list[Any]) -> Token:
+    """A token back from :func:`token_data`: built once per distinct token, as a register repeats its words."""
     text, original, kind, consonantal, symbols, location, syllable = data
     key = (text, original, kind, consonantal, tuple(symbols), location, syllable)
     found = _TOKENS.get(key)

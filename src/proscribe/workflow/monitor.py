@@ -7,7 +7,10 @@ the last run, taken from the edition diff. Most parties of (b) cannot come
 near any changed entry; :class:`~proscribe.match.delta.ChangedEntries` proves
 that from an upper bound on the score and from the party's normalised name
 as stored at its last full screening, so only the rest are screened (scored
-against the whole index, as a full screening would). An alert is opened for a new
+against the whole index, as a full screening would). When no party was
+written since the last run, the register's words kept by that run
+(:mod:`~proscribe.workflow.register_index`) name the parties a change can
+reach, and only those are read. An alert is opened for a new
 (party, entity) hit, or for a pair whose party or list entry changed since it
 was last alerted or decided; a pair decided as a false positive stays quiet
 until one side changes, and then comes back saying what changed.
@@ -20,13 +23,14 @@ nothing the second time.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from proscribe.config import Settings
 from proscribe.match import Match, Query, Screener
@@ -42,10 +46,12 @@ from proscribe.store.diff import added_or_changed_ids, changed_fields
 from proscribe.store.queries import current_edition_ids
 from proscribe.store.schema import edition_entities, entity_records
 from proscribe.workflow.parties import Party, active_parties
+from proscribe.workflow.register_index import RegisterIndex, register_mark
 from proscribe.workflow.settings import get_setting
-from proscribe.workflow.tables import alerts, monitor_runs, party_screenings
+from proscribe.workflow.tables import alerts, monitor_runs, parties, party_screenings
 
 ACTIVE = ("open", "escalated", "pending-approval")
+log = logging.getLogger("proscribe.monitor")
 
 
 @dataclass(slots=True)
@@ -104,28 +110,27 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
     started = datetime.now(UTC)
     clock = time.perf_counter()
     with engine.connect() as connection:
+        mark = register_mark(connection)  # first: a party written meanwhile then moves the mark past this run
         editions = current_edition_ids(connection)
         last = connection.execute(select(monitor_runs).order_by(monitor_runs.c.id.desc()).limit(1)).first()
-        register = active_parties(connection)
-        screened = {
-            row.party_id: (row.record_hash, row.name_forms)
-            for row in connection.execute(
-                select(party_screenings.c.party_id, party_screenings.c.record_hash, party_screenings.c.name_forms)
-            )
-        }
         if threshold is None and get_setting(connection, "monitor_threshold"):
             threshold = float(get_setting(connection, "monitor_threshold"))
+        delta = _changed_entities(connection, json.loads(last.editions), editions) if last else set[str]()
+        # The register as the last run left it (no party written since) needs reading only where a change reaches
+        words = RegisterIndex.load(settings.index_dir, last.id, mark) if last else None
+        if words is not None and _screened_count(connection) != len(words.party_ids):
+            words = None  # screenings were removed behind the register's back: read it all
+        register = active_parties(connection) if words is None else []
+        screened = _screened(connection) if words is None else {}
+    count = len(register) if words is None else len(words.party_ids)
+    others: list[Party] = []
     if last is None:
-        mode, changed_parties, others, delta = "full", register, [], set[str]()
+        mode, changed_parties = "full", register
     else:
-        unchanged = {p.party_id for p in register if screened.get(p.party_id, ("",))[0] == p.screening_hash}
-        changed_parties = [p for p in register if p.party_id not in unchanged]
-        others = [p for p in register if p.party_id in unchanged]
-        with engine.connect() as connection:
-            delta = _changed_entities(connection, json.loads(last.editions), editions)
         mode = "delta"
+        changed_parties, others = _split(register, screened)
         if not changed_parties and not delta:
-            return RunReport(None, "idle", len(register), 0, 0, 0, 0, time.perf_counter() - clock, editions)
+            return RunReport(None, "idle", count, 0, 0, 0, 0, time.perf_counter() - clock, editions)
     full_index, _ = load_index(settings, engine)
     full = Screener(full_index)
     threshold = full.threshold if threshold is None else threshold
@@ -134,7 +139,16 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
     considered = len(full_index) if mode == "full" or changed_parties else 0
     kept: list[Party] = []
     refreshed: list[Party] = []  # parties whose stored forms were missing or outdated
-    if delta and others:
+    if delta and (others or words is not None):
+        changed = ChangedEntries(full_index, delta, threshold)
+        if words is not None:  # only the parties holding a word that reaches a changed one can match
+            with engine.connect() as connection:
+                candidates = words.candidates(changed.reaches, changed.identifiers)
+                others, stale, screened = _read_parties(connection, candidates)
+            if stale:  # screened last as another version without moving the mark (never expected): in full
+                forms.update({p.party_id: _forms(p) for p in stale})
+                hits += screen_parties(full, stale, threshold, forms)
+                changed_parties = changed_parties + stale
         for party in others:
             stored = screened[party.party_id][1]
             found = load_forms(stored)
@@ -142,7 +156,6 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
                 found = _forms(party)
                 refreshed.append(party)
             forms[party.party_id] = found
-        changed = ChangedEntries(full_index, delta, threshold)
         kept = [p for p in others if changed.may_match(forms[p.party_id], QueryFacts.of(party_query(p)))]
         hits += screen_parties(full, kept, threshold, forms, only=frozenset(delta))
         considered = max(considered, len(changed))
@@ -157,7 +170,7 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
         report = RunReport(
             run_id,
             mode,
-            len(register),
+            count,
             screened_count,
             considered,
             opened,
@@ -166,7 +179,72 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
             editions,
         )
         audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
+    _keep_words(settings, words, run_id, mark, register, forms)
     return report
+
+
+def _split(register: list[Party], screened: dict[str, tuple[str, str | None]]) -> tuple[list[Party], list[Party]]:
+    """(parties changed since their last full screening, or never screened; the others)."""
+    unchanged = {p.party_id for p in register if screened.get(p.party_id, ("",))[0] == p.screening_hash}
+    return [p for p in register if p.party_id not in unchanged], [p for p in register if p.party_id in unchanged]
+
+
+def _screened(connection: Connection) -> dict[str, tuple[str, str | None]]:
+    """party id -> (the party version last screened in full, its stored name forms)."""
+    query = select(party_screenings.c.party_id, party_screenings.c.record_hash, party_screenings.c.name_forms)
+    return {row.party_id: (row.record_hash, row.name_forms) for row in connection.execute(query)}
+
+
+def _screened_count(connection: Connection) -> int:
+    """How many active parties have been screened in full."""
+    query = (
+        select(func.count())
+        .select_from(party_screenings.join(parties, parties.c.party_id == party_screenings.c.party_id))
+        .where(parties.c.active.is_(True))
+    )
+    return int(connection.execute(query).scalar_one())
+
+
+def _read_parties(
+    connection: Connection, ids: set[str]
+) -> tuple[list[Party], list[Party], dict[str, tuple[str, str | None]]]:
+    """These active parties (those screened in full as they are now; the others) and their screenings."""
+    listed = sorted(ids)
+    if len(listed) > 5_000:  # most of the register: one read of it all beats many lists of ids
+        parties = [p for p in active_parties(connection) if p.party_id in ids]
+        everyone = _screened(connection)
+        screened = {party_id: everyone[party_id] for party_id in listed if party_id in everyone}
+    else:
+        parties, screened = [], {}
+        query = select(party_screenings.c.party_id, party_screenings.c.record_hash, party_screenings.c.name_forms)
+        for start in range(0, len(listed), 900):
+            chunk = listed[start : start + 900]
+            parties += active_parties(connection, chunk)
+            for row in connection.execute(query.where(party_screenings.c.party_id.in_(chunk))):
+                screened[row.party_id] = (row.record_hash, row.name_forms)
+    stale, current = _split(parties, screened)
+    return current, stale, screened
+
+
+def _keep_words(
+    settings: Settings,
+    words: RegisterIndex | None,
+    run_id: int,
+    mark: int,
+    register: list[Party],
+    forms: dict[str, tuple[NameForm, ...]],
+) -> None:
+    """Leave the register's words for the next run (a cache: failing to write it only slows that run)."""
+    try:
+        if words is not None:
+            words.moved_to(run_id).save(settings.index_dir)
+        elif all(p.party_id in forms for p in register):
+            kept = {p.party_id: forms[p.party_id] for p in register}
+            RegisterIndex.build(run_id, mark, kept, {p.party_id: p.id_number for p in register}).save(
+                settings.index_dir
+            )
+    except OSError as error:
+        log.warning("cannot keep the register's words for the next monitoring run: %s", error)
 
 
 def _forms(party: Party) -> tuple[NameForm, ...]:

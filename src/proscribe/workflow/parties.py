@@ -304,8 +304,12 @@ def row_to_party(row: Any) -> Party:
     )
 
 
-def active_parties(connection: Connection) -> list[Party]:
-    return [row_to_party(row) for row in connection.execute(select(parties).where(parties.c.active.is_(True)))]
+def active_parties(connection: Connection, ids: Sequence[str] | None = None) -> list[Party]:
+    """Every active party, or those of ``ids`` (keep them under a thousand: one IN list)."""
+    query = select(parties).where(parties.c.active.is_(True))
+    if ids is not None:
+        query = query.where(parties.c.party_id.in_(ids))
+    return [row_to_party(row) for row in connection.execute(query)]
 
 
 def history(connection: Connection, party_id: str) -> list[dict[str, Any]]:

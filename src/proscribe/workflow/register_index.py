@@ -1,0 +1,159 @@
+"""The register's words, kept between monitoring runs: a small list change finds the parties it can touch.
+
+A delta run must learn which parties could match an entry added or changed
+since the last run. Reading every party, its stored forms and its hash costs
+in proportion to the register, however small the change. This index keeps,
+as of the last run, every distinct word of the parties' stored name forms with
+the parties using it (and each pair of adjacent words, which may match a
+listed word written together), and the parties' normalised identifiers. When
+the register has not changed since that run, the run looks the words up
+against the changed entries only and reads back just the parties holding a
+word that reaches one: :class:`~proscribe.match.delta.ChangedEntries` drops
+every other party anyway, since a party none of whose words (or pairs) reach a
+changed word cannot match.
+
+It is a cache beside the screening index, never the truth: it names the run
+it was written after and the register's change count then (rows of
+``party_versions``, which only grow), and a run that finds either moved on, or
+a file it cannot read, reads the whole register as before and writes a new one.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from proscribe.match.features import normalize_identifier
+from proscribe.match.normalize import NameForm, Token
+from proscribe.match.stored_forms import FORMS_VERSION, token_data, token_from_data
+from proscribe.workflow.tables import party_versions
+
+FILE_NAME = "register.words"
+FORMAT = 1
+
+
+def register_mark(connection: Connection) -> int:
+    """How many changes the register has seen: every party written adds a version row, none is deleted."""
+    return int(connection.execute(select(func.count()).select_from(party_versions)).scalar_one())
+
+
+@dataclass(slots=True)
+class RegisterIndex:
+    run_id: int
+    mark: int
+    party_ids: list[str]
+    tokens: list[Token]
+    token_parties: list[list[int]]  # per token: the parties (numbers into party_ids) whose forms hold it
+    pairs: dict[tuple[int, int], list[int]]  # two tokens adjacent in a form -> the parties
+    identifiers: dict[str, list[int]]  # a normalised identifier -> the parties giving it
+
+    @classmethod
+    def build(
+        cls,
+        run_id: int,
+        mark: int,
+        forms: Mapping[str, Iterable[NameForm]],
+        id_numbers: Mapping[str, str | None],
+    ) -> RegisterIndex:
+        """From every active party's forms (by party id) and id number."""
+        party_ids = sorted(forms)
+        numbers: dict[Token, int] = {}
+        tokens: list[Token] = []
+        token_parties: list[list[int]] = []
+        pairs: dict[tuple[int, int], list[int]] = {}
+        identifiers: dict[str, list[int]] = {}
+        for party, party_id in enumerate(party_ids):
+            seen: set[int] = set()
+            seen_pairs: set[tuple[int, int]] = set()
+            for form in forms[party_id]:
+                ids = []
+                for token in form.tokens:
+                    number = numbers.get(token)
+                    if number is None:
+                        number = numbers[token] = len(tokens)
+                        tokens.append(token)
+                        token_parties.append([])
+                    ids.append(number)
+                    if number not in seen:
+                        seen.add(number)
+                        token_parties[number].append(party)
+                for pair in pairwise(ids):
+                    if pair not in seen_pairs:
+                        seen_pairs.add(pair)
+                        pairs.setdefault(pair, []).append(party)
+            value = id_numbers.get(party_id)
+            if value and (key := normalize_identifier(value)):
+                identifiers.setdefault(key, []).append(party)
+        return cls(run_id, mark, party_ids, tokens, token_parties, pairs, identifiers)
+
+    def candidates(self, reaches: Callable[[tuple[Token, ...]], bool], identifiers: frozenset[str]) -> set[str]:
+        """Ids of the parties holding a word (or two adjacent words) that ``reaches`` accepts, or an identifier
+        among ``identifiers``: every party that could match, and usually far fewer than the register."""
+        found: set[int] = set()
+        for token, parties in zip(self.tokens, self.token_parties, strict=True):
+            if reaches((token,)):
+                found.update(parties)
+        for (left, right), parties in self.pairs.items():
+            if not found.issuperset(parties) and reaches((self.tokens[left], self.tokens[right])):
+                found.update(parties)
+        for value in identifiers & self.identifiers.keys():
+            found.update(self.identifiers[value])
+        return {self.party_ids[party] for party in found}
+
+    # -- the file ----------------------------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Write aside and rename, so a reader never sees half a file."""
+        data = {
+            "format": FORMAT,
+            "forms": FORMS_VERSION,
+            "run": self.run_id,
+            "mark": self.mark,
+            "parties": self.party_ids,
+            "tokens": [token_data(token) for token in self.tokens],
+            "token_parties": self.token_parties,
+            "pairs": [(left, right, parties) for (left, right), parties in self.pairs.items()],
+            "identifiers": self.identifiers,
+        }
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=FILE_NAME, suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                marshal.dump(data, handle)
+            os.replace(temporary, folder / FILE_NAME)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+
+    @classmethod
+    def load(cls, folder: Path, run_id: int, mark: int) -> RegisterIndex | None:
+        """The index written after run ``run_id`` with the register at ``mark``; None if there is none such."""
+        try:
+            data: Any = marshal.loads((folder / FILE_NAME).read_bytes())
+            if (data["format"], data["forms"], data["run"], data["mark"]) != (FORMAT, FORMS_VERSION, run_id, mark):
+                return None
+            return cls(
+                run_id,
+                mark,
+                list(data["parties"]),
+                [token_from_data(item) for item in data["tokens"]],
+                data["token_parties"],
+                {(left, right): parties for left, right, parties in data["pairs"]},
+                data["identifiers"],
+            )
+        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+            return None
+
+    def moved_to(self, run_id: int) -> RegisterIndex:
+        """The same register, as of a later run that changed none of it."""
+        return RegisterIndex(
+            run_id, self.mark, self.party_ids, self.tokens, self.token_parties, self.pairs, self.identifiers
+        )

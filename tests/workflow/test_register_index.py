@@ -1,0 +1,148 @@
+"""The register's words kept between runs: never a party missed, never trusted once the register moved."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from proscribe.match import Query, Screener, build_index
+from proscribe.match.delta import ChangedEntries
+from proscribe.match.features import QueryFacts
+from proscribe.match.normalize import name_forms
+from proscribe.model import Entity
+from proscribe.sources import FORMATS
+from proscribe.sources.detect import scan
+from proscribe.store.db import open_engine
+from proscribe.workflow.register_index import FILE_NAME, RegisterIndex, register_mark
+from tests.conftest import BENCH, LISTS, CliResult, run_cli
+
+
+def _un() -> list[Entity]:
+    entities: list[Entity] = []
+    for list_file in scan([LISTS / "un"]).lists:
+        entities.extend(FORMATS[list_file.format].parse(list_file))
+    return entities
+
+
+def _register(entities: list[Entity]) -> dict[str, Query]:
+    """Benchmark negatives, real variants of UN names and the UN names themselves."""
+    queries: dict[str, Query] = {}
+    with (BENCH / "negatives_global.csv").open(encoding="utf-8") as handle:
+        for number, row in zip(range(3000), csv.DictReader(handle), strict=False):
+            queries[f"n{number}"] = Query.build(row["full_name"], "person", row["date_of_birth"] or None)
+    with (BENCH / "positives_un_treated.csv").open(encoding="utf-8") as handle:
+        for number, row in zip(range(1000), csv.DictReader(handle), strict=False):
+            queries[f"v{number}"] = Query.build(row["full_name"], None, row["date_of_birth"] or None)
+    for entity in entities[::3]:
+        identifier = entity.identifiers[0].value if entity.identifiers else None
+        queries[entity.id] = Query.build(entity.names[-1].value, entity.schema.value, id_number=identifier)
+    return queries
+
+
+@pytest.mark.parametrize("step", [2, 5, 50])
+def test_every_party_the_delta_filter_keeps_is_a_candidate(step: int) -> None:
+    entities = _un()
+    screener = Screener(build_index(entities))
+    changed = ChangedEntries(screener.index, {e.id for e in entities[::step]}, screener.threshold)
+    queries = _register(entities)
+    forms = {party_id: tuple(name_forms(q.name, q.schema)) for party_id, q in queries.items()}
+    words = RegisterIndex.build(1, 1, forms, {party_id: q.id_number for party_id, q in queries.items()})
+    candidates = words.candidates(changed.reaches, changed.identifiers)
+    kept = {party_id for party_id, q in queries.items() if changed.may_match(forms[party_id], QueryFacts.of(q))}
+    assert kept <= candidates
+    assert kept and len(candidates) < len(queries)
+
+
+def test_the_file_is_read_back_only_for_its_run_and_register(tmp_path: Path) -> None:
+    forms = {"p1": tuple(name_forms("Hangzhou Hikvision Digital Technology")), "p2": tuple(name_forms("Acme"))}
+    words = RegisterIndex.build(7, 3, forms, {"p1": "91330000733796106P", "p2": None})
+    words.save(tmp_path)
+    again = RegisterIndex.load(tmp_path, 7, 3)
+    assert again is not None and again.tokens == words.tokens and again.pairs == words.pairs
+    assert again.party_ids == ["p1", "p2"] and again.identifiers == words.identifiers
+    assert RegisterIndex.load(tmp_path, 8, 3) is None  # another run since
+    assert RegisterIndex.load(tmp_path, 7, 4) is None  # a party written since
+    (tmp_path / FILE_NAME).write_bytes(b"\x00not marshal")
+    assert RegisterIndex.load(tmp_path, 7, 3) is None
+    assert RegisterIndex.load(tmp_path / "absent", 7, 3) is None
+
+
+REGISTER = "id,name,country\np1,ABDULHAI SALEK,AF\np2,Hangzhou Hikvision Digital Technology,CN\np3,Acme Widgets,US\n"
+
+
+def _alerts(cli: Callable[..., CliResult]) -> list[tuple[str, str, str]]:
+    return sorted((a["party_id"], a["entity_id"], a["reason"]) for a in cli("alerts", "list", "--json").json())
+
+
+def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
+    sqlite_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    cli = sqlite_cli
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER)
+    assert cli("lists", "import", str(LISTS / "un")).exit_code == 0
+    assert cli("parties", "import", str(register)).exit_code == 0
+    assert cli("monitor", "run").exit_code == 0
+    home = tmp_path / "home"
+    assert (home / "index" / FILE_NAME).exists()
+    assert cli("lists", "import", str(LISTS / "fcc")).exit_code == 0
+    reading = tmp_path / "reading"
+    shutil.copytree(home, reading)
+    (reading / "index" / FILE_NAME).unlink()  # this copy must read the whole register
+
+    engine = open_engine(f"sqlite:///{home / 'proscribe.db'}")
+    with engine.connect() as connection:
+        assert RegisterIndex.load(home / "index", 1, register_mark(connection)) is not None  # this run uses it
+    engine.dispose()
+    kept = cli("monitor", "run", "--json").json()
+    read = run_cli(["monitor", "run", "--json"], reading, f"sqlite:///{reading / 'proscribe.db'}").json()
+    assert kept["mode"] == read["mode"] == "delta" and kept["alerts_opened"] == read["alerts_opened"] >= 1
+    assert kept["parties"] == read["parties"] == 3
+    other = lambda *args: run_cli(list(args), reading, f"sqlite:///{reading / 'proscribe.db'}")  # noqa: E731
+    assert _alerts(cli) == _alerts(other)
+    assert any(party == "p2" for party, _, _ in _alerts(cli))  # Hikvision, on the FCC list
+
+
+def test_a_party_written_after_the_run_is_screened_in_full(
+    sqlite_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    cli = sqlite_cli
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER)
+    assert cli("lists", "import", str(LISTS / "un")).exit_code == 0
+    assert cli("parties", "import", str(register)).exit_code == 0
+    assert cli("monitor", "run").exit_code == 0
+    # p3 is renamed to a UN-listed name; then a list changes too, so the run is a delta run
+    register.write_text(REGISTER.replace("Acme Widgets", "JANAN AGHA"))
+    assert cli("parties", "import", str(register)).exit_code == 0
+    assert cli("lists", "import", str(LISTS / "fcc")).exit_code == 0
+    run = cli("monitor", "run", "--json").json()
+    assert run["mode"] == "delta"
+    assert any(party == "p3" for party, _, _ in _alerts(cli))
+
+
+def test_a_candidate_screened_as_another_version_is_screened_in_full(
+    sqlite_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """A screening row edited behind the register's back (the mark never moved) is not trusted."""
+    cli = sqlite_cli
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER)
+    assert cli("lists", "import", str(LISTS / "un")).exit_code == 0
+    assert cli("parties", "import", str(register)).exit_code == 0
+    assert cli("monitor", "run").exit_code == 0
+    engine = open_engine(f"sqlite:///{tmp_path / 'home' / 'proscribe.db'}")
+    with engine.begin() as connection:
+        before = connection.execute(text("select record_hash from party_screenings where party_id = 'p2'")).scalar()
+        connection.execute(text("update party_screenings set record_hash = 'edited' where party_id = 'p2'"))
+    assert cli("lists", "import", str(LISTS / "fcc")).exit_code == 0
+    assert cli("monitor", "run").exit_code == 0
+    with engine.connect() as connection:
+        after = connection.execute(text("select record_hash from party_screenings where party_id = 'p2'")).scalar()
+    engine.dispose()
+    assert after == before  # screened in full again, as it is
