@@ -21,6 +21,7 @@ from proscribe.match import Query, Screener, build_index
 from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import QueryFacts
 from proscribe.match.index import key_maps
+from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import name_forms
 from proscribe.match.search import merged_neighbours, token_neighbours
 from proscribe.model import Entity
@@ -152,3 +153,20 @@ def test_key_maps_over_the_changed_words_find_what_the_index_maps_find_among_the
                     index, left, right, allowed
                 )
     assert found > 1000  # the comparison met many real neighbours, not only empty answers
+
+
+@pytest.mark.parametrize("step", [50, 10])
+def test_the_tokens_reaching_a_change_found_from_its_side_are_those_each_token_finds(
+    screener_and_entities: tuple[Screener, list[Entity]], step: int
+) -> None:
+    """A small change is met from its own words (``reaching``): exactly the tokens whose lookup reaches it."""
+    screener, entities = screener_and_entities
+    changed = ChangedEntries(screener.index, {e.id for e in entities[::step]}, screener.threshold)
+    rows = _rows("negatives_global.csv", 3000) + _rows("positives_un_treated.csv", 700)
+    names = [row["full_name"] for row in rows] + [_variant(e.names[-1].value, n) for n, e in enumerate(entities)]
+    with (BENCH / "cross_script_pairs.csv").open(encoding="utf-8") as handle:  # consonantal and syllable words
+        names += [row[0] for row in csv.reader(line for line in handle if line.strip() and not line.startswith("#"))]
+    tokens = list(dict.fromkeys(token for name in names for form in name_forms(name) for token in form.tokens))
+    reaching = changed.reaching(tokens, FiledQueries.of(tokens))
+    assert reaching == {number for number, token in enumerate(tokens) if changed.reaches((token,))}
+    assert 20 < len(reaching) < len(tokens) / 2

@@ -52,7 +52,7 @@ def test_every_party_the_delta_filter_keeps_is_a_candidate(step: int) -> None:
     queries = _register(entities)
     forms = {party_id: tuple(name_forms(q.name, q.schema)) for party_id, q in queries.items()}
     words = RegisterIndex.build(1, 1, forms, {party_id: q.id_number for party_id, q in queries.items()})
-    candidates = words.candidates(changed.reaches, changed.identifiers)
+    candidates = words.candidates(changed)
     kept = {party_id for party_id, q in queries.items() if changed.may_match(forms[party_id], QueryFacts.of(q))}
     assert kept <= candidates
     assert kept and len(candidates) < len(queries)

@@ -49,9 +49,11 @@ from proscribe.match.features import (
     normalize_identifier,
 )
 from proscribe.match.index import KIND_NAMES, KeyMaps, ScreeningIndex, key_maps
+from proscribe.match.keys import token_similarity
+from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
-from proscribe.match.score import token_weight
-from proscribe.match.search import merged_neighbours, token_neighbours
+from proscribe.match.score import token_mode, token_weight
+from proscribe.match.search import merged_neighbours, stored_lookup, token_neighbours
 
 Margins = tuple[dict[int, float], float]  # per name margin, and the best of them
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
@@ -84,10 +86,10 @@ class ChangedEntries:
         # of a second to read) is not needed. Building the maps costs in proportion to the change too, so a
         # large change uses the index's own maps. Ids from ``merged_from`` on are two listed words written
         # together (keyed for fuzzy lookup only).
+        self._merged_from = 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)
         self._maps: KeyMaps | None = None
         if own_maps if own_maps is not None else len(self._allowed) <= SMALL_CHANGE:
-            merged_from = 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)
-            self._maps = key_maps(index.vocab, index.vocab_symbols, merged_from, self._allowed)
+            self._maps = key_maps(index.vocab, index.vocab_symbols, self._merged_from, self._allowed)
         # An unlisted query word weighs as its closest listed neighbour, which may be a merged spelling whose
         # rarity (its parts' sum) exceeds a listed word's: no neighbour weighs more than the rarest entry.
         self._highest_rarity = max(index.max_rarity, max(index.rarity, default=0.0))
@@ -121,6 +123,56 @@ class ChangedEntries:
         )
         for vocab_id, weight, free in places:
             self._postings.setdefault(vocab_id, []).append((name, weight, free))
+
+    def reaching(self, tokens: Sequence[Token], filed: FiledQueries) -> set[int]:
+        """The numbers of ``tokens`` (filed under their lookup keys in ``filed``) that reach a changed word:
+        what :meth:`reaches` says of each alone.
+
+        When the change has fewer words than the tokens, it is found from the changed words' side: each
+        changed word meets the tokens whose lookup keys equal its own (``lookup_keys``), and only those
+        pairs are verified, as a token's own lookup would verify them. Tokens a lookup would not take
+        through the key maps (single letters and numbers, listed words with their stored neighbours) are
+        looked up as usual, which costs a dictionary read or two.
+        """
+        if len(self._allowed) >= len(tokens):
+            return {number for number, token in enumerate(tokens) if self.reaches((token,))}
+        index = self.index
+        allowed = self._allowed
+        found: set[int] = set()
+        keyed: dict[int, frozenset[str]] = {}  # tokens whose lookup goes through the key maps: their symbols
+        for number, token in enumerate(tokens):
+            text = token.text
+            own = index.vocab_index.get(text)
+            if own in allowed or (len(text) > 1 and not token.syllable and text[0] in self._initials):
+                found.add(number)  # itself changed, or begins like a listed initial that did
+            elif len(text) == 1 or not text.isalpha() or stored_lookup(index, token):
+                if self.reaches((token,)):
+                    found.add(number)
+            else:
+                keyed[number] = index.token_symbols(token)
+        by_symbol: dict[str, list[int]] = {}
+        for number, symbols in keyed.items():
+            for symbol in symbols:
+                if not symbol.startswith("[NUM:"):
+                    by_symbol.setdefault(symbol, []).append(number)
+        for vocab_id in allowed:
+            word = index.vocab[vocab_id]
+            merged = vocab_id >= self._merged_from
+            meeting = filed.finding(word, merged)
+            if not merged:
+                for symbol in index.vocab_symbols[vocab_id]:
+                    meeting.update(by_symbol.get(symbol, ()))
+            for number in meeting - found:
+                query_symbols = keyed.get(number)
+                if query_symbols is None:
+                    continue
+                token = tokens[number]
+                similarity = token_similarity(
+                    token.text, word, query_symbols, index.symbols_of(vocab_id), token.consonantal, token_mode(token)
+                )
+                if similarity[0] > 0:
+                    found.add(number)
+        return found
 
     # -- what a query can reach -------------------------------------------------------------------------
 

@@ -35,13 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from proscribe.match.features import KIND_WEIGHT, LOCATION_WEIGHT, Facts, normalize_identifier
-from proscribe.match.keys import deletions, phonetic, skeleton, token_similarity
+from proscribe.match.keys import token_similarity
+from proscribe.match.lookup_keys import filed_keys, query_keys
 from proscribe.match.normalize import Token, name_forms, name_symbols
 from proscribe.match.score import firm_total
 from proscribe.model import Entity, NameKind
 
 MAGIC = b"PSCRIDX"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 # One neighbour: (vocabulary id, similarity, kind, edit distance)
 Neighbour = tuple[int, float, str, int]
@@ -223,22 +224,18 @@ def find_neighbours(
     ``allowed``, only those vocabulary ids are verified and returned (a delta run's changed words).
     """
     deletes, phonetic_map, skeleton_map, symbol_map = maps
+    keys = query_keys(text, consonantal, mode)
     candidates: set[int] = set()
-    if mode != "syllable" and len(text) >= 3 and text.isalpha():
-        for key in deletions(text):
-            candidates.update(deletes.get(key, ()))
-            shorter = vocab_index.get(key)  # listed words too short for the deletion map (YYU / YU)
-            if shorter is not None:
-                candidates.add(shorter)
-        candidates.update(deletes.get(text, ()))
-        key = phonetic(text)
-        if len(key) >= 3 and len(text) >= 4 and not consonantal and mode == "word":
-            candidates.update(phonetic_map.get(key, ()))
-    if text.isalpha() and (mode == "word" or consonantal):
-        shortest = 2 if consonantal else 3  # shorter skeletons never count (see keys.skeletons_agree)
-        for key in skeleton(text, consonantal):
-            if len(key) >= shortest:
-                candidates.update(skeleton_map.get(key, ()))
+    for key in keys.deletions:
+        candidates.update(deletes.get(key, ()))
+    for key in keys.shorter:
+        shorter = vocab_index.get(key)  # listed words too short for the deletion map (YYU / YU)
+        if shorter is not None:
+            candidates.add(shorter)
+    if keys.sound:
+        candidates.update(phonetic_map.get(keys.sound, ()))
+    for key in keys.skeletons:
+        candidates.update(skeleton_map.get(key, ()))
     if mode != "merged":
         for symbol in symbols:
             if not symbol.startswith("[NUM:"):
@@ -403,8 +400,8 @@ def key_maps(
 ) -> KeyMaps:
     """Deletion, phonetic, skeleton and symbol maps over the vocabulary (or over ``ids`` of it only).
 
-    Merged entries (ids from ``listed`` on: two listed words joined) are only keyed for fuzzy lookup:
-    sound keys over joined words find too much (``ibrahim`` would meet ``ibrahimmayu``). Maps over a
+    Merged entries (ids from ``listed`` on: two listed words joined) are filed for fuzzy lookup only
+    (see ``lookup_keys.filed_keys``). Maps over a
     subset find, for any word, exactly the subset's share of what the whole maps find: a delta run looks
     the register's words up among the changed words only, at a cost in proportion to the change.
     """
@@ -413,20 +410,15 @@ def key_maps(
     skeletons: dict[str, list[int]] = {}
     symbol_map: dict[str, list[int]] = {}
     for vocab_id in range(len(vocab)) if ids is None else sorted(ids):
-        text = vocab[vocab_id]
-        if len(text) >= 3 and text.isalpha():
-            for key in deletions(text) | {text}:
-                deletes.setdefault(key, []).append(vocab_id)
+        removed, sound, skeleton_keys = filed_keys(vocab[vocab_id], vocab_id >= listed)
+        for key in removed:
+            deletes.setdefault(key, []).append(vocab_id)
         if vocab_id >= listed:
             continue
-        if len(text) >= 3 and text.isalpha():
-            key = phonetic(text)
-            if len(key) >= 3 and len(text) >= 4:
-                phonetics.setdefault(key, []).append(vocab_id)
-        if text.isalpha():
-            for key in skeleton(text):
-                if len(key) >= 2:
-                    skeletons.setdefault(key, []).append(vocab_id)
+        if sound:
+            phonetics.setdefault(sound, []).append(vocab_id)
+        for key in skeleton_keys:
+            skeletons.setdefault(key, []).append(vocab_id)
         for symbol in symbols[vocab_id]:
             if not symbol.startswith("[NUM:"):
                 symbol_map.setdefault(symbol, []).append(vocab_id)

@@ -72,13 +72,22 @@ def token_neighbours(
     neighbour map stored at build time; any other word is looked up through the index's key maps.
     """
     own = index.vocab_index.get(token.text)
-    symbols = index.token_symbols(token)
     if len(token.text) == 1 or not token.text.isalpha():
         return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
-    if own is not None and not token.consonantal and not token.syllable and symbols <= index.symbols_of(own):
+    if own is not None and stored_lookup(index, token):
         stored = index.stored_neighbours(own)
         return stored if allowed is None else {v: hit for v, hit in stored.items() if v in allowed}
+    symbols = index.token_symbols(token)
     return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token), allowed, maps)
+
+
+def stored_lookup(index: ScreeningIndex, token: Token) -> bool:
+    """Whether a word's neighbours are those the build stored for it: a listed word (not a consonant
+    skeleton or a single syllable) whose symbols its listed form covers."""
+    own = index.vocab_index.get(token.text)
+    if own is None or token.consonantal or token.syllable:
+        return False
+    return index.token_symbols(token) <= index.symbols_of(own)
 
 
 def merged_neighbours(

@@ -143,7 +143,7 @@ def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float
         changed = ChangedEntries(full_index, delta, threshold)
         if words is not None:  # only the parties holding a word that reaches a changed one can match
             with engine.connect() as connection:
-                candidates = words.candidates(changed.reaches, changed.identifiers)
+                candidates = words.candidates(changed)
                 others, stale, screened = _read_parties(connection, candidates)
             if stale:  # screened last as another version without moving the mark (never expected): in full
                 forms.update({p.party_id: _forms(p) for p in stale})

@@ -23,21 +23,23 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import normalize_identifier
+from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.stored_forms import FORMS_VERSION, token_data, token_from_data
 from proscribe.workflow.tables import party_versions
 
 FILE_NAME = "register.words"
-FORMAT = 1
+FORMAT = 2
 
 
 def register_mark(connection: Connection) -> int:
@@ -54,6 +56,7 @@ class RegisterIndex:
     token_parties: list[list[int]]  # per token: the parties (numbers into party_ids) whose forms hold it
     pairs: dict[tuple[int, int], list[int]]  # two tokens adjacent in a form -> the parties
     identifiers: dict[str, list[int]]  # a normalised identifier -> the parties giving it
+    filed: FiledQueries  # the tokens under their lookup keys: a change's words find the tokens they meet
 
     @classmethod
     def build(
@@ -92,19 +95,18 @@ class RegisterIndex:
             value = id_numbers.get(party_id)
             if value and (key := normalize_identifier(value)):
                 identifiers.setdefault(key, []).append(party)
-        return cls(run_id, mark, party_ids, tokens, token_parties, pairs, identifiers)
+        return cls(run_id, mark, party_ids, tokens, token_parties, pairs, identifiers, FiledQueries.of(tokens))
 
-    def candidates(self, reaches: Callable[[tuple[Token, ...]], bool], identifiers: frozenset[str]) -> set[str]:
-        """Ids of the parties holding a word (or two adjacent words) that ``reaches`` accepts, or an identifier
-        among ``identifiers``: every party that could match, and usually far fewer than the register."""
+    def candidates(self, changed: ChangedEntries) -> set[str]:
+        """Ids of the parties holding a word (or two adjacent words) that reaches a changed entry's, or one of
+        its identifiers: every party that could match, and usually far fewer than the register."""
         found: set[int] = set()
-        for token, parties in zip(self.tokens, self.token_parties, strict=True):
-            if reaches((token,)):
-                found.update(parties)
+        for number in changed.reaching(self.tokens, self.filed):
+            found.update(self.token_parties[number])
         for (left, right), parties in self.pairs.items():
-            if not found.issuperset(parties) and reaches((self.tokens[left], self.tokens[right])):
+            if not found.issuperset(parties) and changed.reaches((self.tokens[left], self.tokens[right])):
                 found.update(parties)
-        for value in identifiers & self.identifiers.keys():
+        for value in changed.identifiers & self.identifiers.keys():
             found.update(self.identifiers[value])
         return {self.party_ids[party] for party in found}
 
@@ -122,6 +124,7 @@ class RegisterIndex:
             "token_parties": self.token_parties,
             "pairs": [(left, right, parties) for (left, right), parties in self.pairs.items()],
             "identifiers": self.identifiers,
+            "filed": self.filed.to_data(),
         }
         folder.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=FILE_NAME, suffix=".tmp")
@@ -148,12 +151,11 @@ class RegisterIndex:
                 data["token_parties"],
                 {(left, right): parties for left, right, parties in data["pairs"]},
                 data["identifiers"],
+                FiledQueries.from_data(data["filed"]),
             )
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
             return None
 
     def moved_to(self, run_id: int) -> RegisterIndex:
         """The same register, as of a later run that changed none of it."""
-        return RegisterIndex(
-            run_id, self.mark, self.party_ids, self.tokens, self.token_parties, self.pairs, self.identifiers
-        )
+        return replace(self, run_id=run_id)
