@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from proscribe.match.normalize import TokenKind, clean, name_forms, normalize_name, reorder_comma, tokenize
@@ -80,8 +80,17 @@ def test_clean_is_stable() -> None:
     assert clean("  A\u00a0 B  ") == "A B"
 
 
+def test_thousands_separators_join_a_number_and_a_plain_space_does_not() -> None:
+    assert [normalize_name(x) for x in ("1,400", "1.400", "1\u00a0400", "\uff11\uff0c\uff14\uff10\uff10")] == [
+        "1400"
+    ] * 4
+    assert normalize_name("1 400") == normalize_name("1-400") == "1 400"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
+@example("\u00bc00")  # NFKC: 1, fraction slash, 400 -> the words 1 and 400, which a space must not join
+@example("1-400")
 def test_normalisation_is_idempotent(name: str) -> None:
     once = normalize_name(name)
     assert normalize_name(once) == once

@@ -74,7 +74,11 @@ class NameForm:
 
 
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bb\u02bc\u02bd\u02be\u02bf\u0060\u00b4]")
-_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0 ](?=\d{3}(?!\d))")
+# Thousands separators: commas and dots (after NFKC, which makes them of their full-width forms), and the
+# no-break spaces typography puts there (before NFKC, which makes them plain spaces). A plain space is not one:
+# "1-400" reads as the words 1 and 400, and their written form "1 400" must read the same again.
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}(?!\d))")
+_THOUSANDS_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}(?!\d))")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
@@ -85,6 +89,7 @@ _KANA_SCRIPTS = ("HIRAGANA", "KATAKANA")
 
 def clean(text: str) -> str:
     """NFKC, typographic apostrophes dropped (``BA'ASYIR`` is one word), thousands separators removed."""
+    text = _THOUSANDS_SPACE.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     text = _APOSTROPHES.sub("", text)
     text = _THOUSANDS.sub("", text)

@@ -17,7 +17,7 @@ from typing import Any
 from proscribe.match.normalize import NameForm, Token, TokenKind
 
 # Bump whenever normalize.py changes what a name becomes: stored forms of another version are recomputed.
-FORMS_VERSION = 1
+FORMS_VERSION = 2
 
 
 def dump_forms(forms: Sequence[NameForm]) -> str:
