@@ -24,15 +24,18 @@ when its neighbour map (the same lookups a full screening does, limited to the
 changed entries' vocabulary) holds it, with the map's similarity; words written
 together lose ``MERGED_FACTOR`` in scoring and are bounded without it. An
 unlisted query word weighs as its closest listed neighbour, between nothing and
-the highest rarity of a listed word (or of a merged spelling among its
-neighbours, which the lookup also checks), so its term takes whichever end is
-larger. Secondary facts add at most :func:`max_bonus`; weak aliases only lower
-a score; an exact identifier match is decisive and checked apart.
+the rarest entry's rarity (a merged spelling's, its parts' sum, may exceed a
+listed word's), so its term takes whichever end is larger. Secondary facts add
+at most :func:`max_bonus`; weak aliases only lower a score; an exact identifier
+match is decisive and checked apart.
 
 Per query the check is cheap: each distinct token's reachable names, with the
 best margin any of them leaves, are computed once per run and shared by every
 query that uses the token; only names reached by two or more of a query's
-tokens are added up one by one.
+tokens are added up one by one. A small change is looked up through key maps
+of its own words, and :meth:`ChangedEntries.reaching` finds which of a whole
+register's words reach it from the change's side, so neither costs in
+proportion to the lists or the register.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from proscribe.match.features import QueryFacts
 from proscribe.match.normalize import NameForm, name_forms
 from proscribe.match.stored_forms import dump_forms, load_forms
 from proscribe.screening import load_index
+from proscribe.screening.index_files import index_in_memory
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
 from proscribe.store.db import inserted_id
@@ -107,6 +108,11 @@ def screen_parties(
 
 
 def run_monitor(engine: Engine, settings: Settings, actor: str, threshold: float | None = None) -> RunReport:
+    with index_in_memory():
+        return _run(engine, settings, actor, threshold)
+
+
+def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None) -> RunReport:
     started = datetime.now(UTC)
     clock = time.perf_counter()
     with engine.connect() as connection:

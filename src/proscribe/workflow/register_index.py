@@ -5,11 +5,13 @@ since the last run. Reading every party, its stored forms and its hash costs
 in proportion to the register, however small the change. This index keeps,
 as of the last run, every distinct word of the parties' stored name forms with
 the parties using it (and each pair of adjacent words, which may match a
-listed word written together), and the parties' normalised identifiers. When
-the register has not changed since that run, the run looks the words up
-against the changed entries only and reads back just the parties holding a
-word that reaches one: :class:`~proscribe.match.delta.ChangedEntries` drops
-every other party anyway, since a party none of whose words (or pairs) reach a
+listed word written together), the words filed under the keys they are looked
+up by, and the parties' normalised identifiers. When the register has not
+changed since that run, each changed entry's words meet the register's words
+under those keys (``ChangedEntries.reaching``: work in proportion to the
+change, not to the register), and only the parties holding a word that reaches
+one are read back: :class:`~proscribe.match.delta.ChangedEntries` drops every
+other party anyway, since a party none of whose words (or pairs) reach a
 changed word cannot match.
 
 It is a cache beside the screening index, never the truth: it names the run
@@ -49,6 +51,8 @@ def register_mark(connection: Connection) -> int:
 
 @dataclass(slots=True)
 class RegisterIndex:
+    """The register's words as of one run (see the module docstring)."""
+
     run_id: int
     mark: int
     party_ids: list[str]
