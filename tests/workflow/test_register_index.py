@@ -79,17 +79,23 @@ def _alerts(cli: Callable[..., CliResult]) -> list[tuple[str, str, str]]:
     return sorted((a["party_id"], a["entity_id"], a["reason"]) for a in cli("alerts", "list", "--json").json())
 
 
-def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
-    sqlite_cli: Callable[..., CliResult], tmp_path: Path
-) -> None:
-    cli = sqlite_cli
+@pytest.fixture
+def monitored(sqlite_cli: Callable[..., CliResult], tmp_path: Path) -> Callable[..., CliResult]:
+    """A store with the UN list and a small register, after a first monitoring run (which kept its words)."""
     register = tmp_path / "register.csv"
     register.write_text(REGISTER)
-    assert cli("lists", "import", str(LISTS / "un")).exit_code == 0
-    assert cli("parties", "import", str(register)).exit_code == 0
-    assert cli("monitor", "run").exit_code == 0
+    assert sqlite_cli("lists", "import", str(LISTS / "un")).exit_code == 0
+    assert sqlite_cli("parties", "import", str(register)).exit_code == 0
+    assert sqlite_cli("monitor", "run").exit_code == 0
+    assert (tmp_path / "home" / "index" / FILE_NAME).exists()
+    return sqlite_cli
+
+
+def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
+    monitored: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    cli = monitored
     home = tmp_path / "home"
-    assert (home / "index" / FILE_NAME).exists()
     assert cli("lists", "import", str(LISTS / "fcc")).exit_code == 0
     reading = tmp_path / "reading"
     shutil.copytree(home, reading)
@@ -108,15 +114,9 @@ def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
     assert any(party == "p2" for party, _, _ in _alerts(cli))  # Hikvision, on the FCC list
 
 
-def test_a_party_written_after_the_run_is_screened_in_full(
-    sqlite_cli: Callable[..., CliResult], tmp_path: Path
-) -> None:
-    cli = sqlite_cli
+def test_a_party_written_after_the_run_is_screened_in_full(monitored: Callable[..., CliResult], tmp_path: Path) -> None:
+    cli = monitored
     register = tmp_path / "register.csv"
-    register.write_text(REGISTER)
-    assert cli("lists", "import", str(LISTS / "un")).exit_code == 0
-    assert cli("parties", "import", str(register)).exit_code == 0
-    assert cli("monitor", "run").exit_code == 0
     # p3 is renamed to a UN-listed name; then a list changes too, so the run is a delta run
     register.write_text(REGISTER.replace("Acme Widgets", "JANAN AGHA"))
     assert cli("parties", "import", str(register)).exit_code == 0
@@ -127,15 +127,10 @@ def test_a_party_written_after_the_run_is_screened_in_full(
 
 
 def test_a_candidate_screened_as_another_version_is_screened_in_full(
-    sqlite_cli: Callable[..., CliResult], tmp_path: Path
+    monitored: Callable[..., CliResult], tmp_path: Path
 ) -> None:
     """A screening row edited behind the register's back (the mark never moved) is not trusted."""
-    cli = sqlite_cli
-    register = tmp_path / "register.csv"
-    register.write_text(REGISTER)
-    assert cli("lists", "import", str(LISTS / "un")).exit_code == 0
-    assert cli("parties", "import", str(register)).exit_code == 0
-    assert cli("monitor", "run").exit_code == 0
+    cli = monitored
     engine = open_engine(f"sqlite:///{tmp_path / 'home' / 'proscribe.db'}")
     with engine.begin() as connection:
         before = connection.execute(text("select record_hash from party_screenings where party_id = 'p2'")).scalar()
