@@ -79,22 +79,27 @@ def _alerts(cli: Callable[..., CliResult]) -> list[tuple[str, str, str]]:
     return sorted((a["party_id"], a["entity_id"], a["reason"]) for a in cli("alerts", "list", "--json").json())
 
 
-@pytest.fixture
-def monitored(sqlite_cli: Callable[..., CliResult], tmp_path: Path) -> Callable[..., CliResult]:
-    """A store with the UN list and a small register, after a first monitoring run (which kept its words)."""
+def _first_run(cli: Callable[..., CliResult], tmp_path: Path) -> Callable[..., CliResult]:
+    """The UN list and a small register, after a first monitoring run (which keeps the register's words)."""
     register = tmp_path / "register.csv"
     register.write_text(REGISTER)
-    assert sqlite_cli("lists", "import", str(LISTS / "un")).exit_code == 0
-    assert sqlite_cli("parties", "import", str(register)).exit_code == 0
-    assert sqlite_cli("monitor", "run").exit_code == 0
+    assert cli("lists", "import", str(LISTS / "un")).exit_code == 0
+    assert cli("parties", "import", str(register)).exit_code == 0
+    assert cli("monitor", "run").exit_code == 0
     assert (tmp_path / "home" / "index" / FILE_NAME).exists()
-    return sqlite_cli
+    return cli
+
+
+@pytest.fixture
+def monitored(cli: Callable[..., CliResult], tmp_path: Path) -> Callable[..., CliResult]:
+    """:func:`_first_run` on the embedded store and on the real PostgreSQL server."""
+    return _first_run(cli, tmp_path)
 
 
 def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
-    monitored: Callable[..., CliResult], tmp_path: Path
+    sqlite_cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
-    cli = monitored
+    cli = _first_run(sqlite_cli, tmp_path)  # the comparison copies the store's file
     home = tmp_path / "home"
     assert cli("lists", "import", str(LISTS / "fcc")).exit_code == 0
     reading = tmp_path / "reading"
@@ -127,11 +132,11 @@ def test_a_party_written_after_the_run_is_screened_in_full(monitored: Callable[.
 
 
 def test_a_candidate_screened_as_another_version_is_screened_in_full(
-    monitored: Callable[..., CliResult], tmp_path: Path
+    monitored: Callable[..., CliResult], database_url: str
 ) -> None:
     """A screening row edited behind the register's back (the mark never moved) is not trusted."""
     cli = monitored
-    engine = open_engine(f"sqlite:///{tmp_path / 'home' / 'proscribe.db'}")
+    engine = open_engine(database_url)
     with engine.begin() as connection:
         before = connection.execute(text("select record_hash from party_screenings where party_id = 'p2'")).scalar()
         connection.execute(text("update party_screenings set record_hash = 'edited' where party_id = 'p2'"))
