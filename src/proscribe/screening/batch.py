@@ -21,6 +21,7 @@ from typing import IO, Any
 from proscribe.countries import country_code
 from proscribe.match import Query, Screener, ScreenResult
 from proscribe.match.types import parse_schema
+from proscribe.screening.index_files import index_in_memory
 from proscribe.tabular import Row, TableWriter, read_rows
 
 NAME_COLUMNS = ("name", "full_name")
@@ -148,7 +149,26 @@ def screen_file(
     options: ScreenOptions | None = None,
     progress: Callable[[BatchStats], None] | None = None,
 ) -> BatchStats:
-    """Screen every row of ``source`` into ``output`` (or ``stream``); returns the counts and row problems."""
+    """Screen every row of ``source`` into ``output`` (or ``stream``); returns the counts and row problems.
+
+    The collector is held off throughout (``index_in_memory``), and forked workers inherit that: its passes
+    would also write to every index page a worker shares copy-on-write with the others.
+    """
+    with index_in_memory():
+        return _screen_file(screener, source, output, input_kind, output_kind, stream, jobs, options, progress)
+
+
+def _screen_file(
+    screener: Screener,
+    source: Path,
+    output: Path | None,
+    input_kind: str | None,
+    output_kind: str,
+    stream: IO[str] | None,
+    jobs: int,
+    options: ScreenOptions | None,
+    progress: Callable[[BatchStats], None] | None,
+) -> BatchStats:
     global _worker
     _worker = (screener, options or ScreenOptions(), output_kind)
     stats = BatchStats()
