@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from proscribe.model import Entity
 from proscribe.sources import FORMATS
 from proscribe.sources.detect import scan
 from proscribe.store.db import open_engine
-from proscribe.workflow.register_index import FILE_NAME, RegisterIndex, register_mark
+from proscribe.workflow.register_index import FILE_NAME, RegisterIndex, register_mark, run_key
 from tests.conftest import BENCH, LISTS, CliResult, run_cli
 
 
@@ -51,7 +52,7 @@ def test_every_party_the_delta_filter_keeps_is_a_candidate(step: int) -> None:
     changed = ChangedEntries(screener.index, {e.id for e in entities[::step]}, screener.threshold)
     queries = _register(entities)
     forms = {party_id: tuple(name_forms(q.name, q.schema)) for party_id, q in queries.items()}
-    words = RegisterIndex.build(1, 1, forms, {party_id: q.id_number for party_id, q in queries.items()})
+    words = RegisterIndex.build("1@", 1, forms, {party_id: q.id_number for party_id, q in queries.items()})
     candidates = words.candidates(changed)
     kept = {party_id for party_id, q in queries.items() if changed.may_match(forms[party_id], QueryFacts.of(q))}
     assert kept <= candidates
@@ -60,16 +61,20 @@ def test_every_party_the_delta_filter_keeps_is_a_candidate(step: int) -> None:
 
 def test_the_file_is_read_back_only_for_its_run_and_register(tmp_path: Path) -> None:
     forms = {"p1": tuple(name_forms("Hangzhou Hikvision Digital Technology")), "p2": tuple(name_forms("Acme"))}
-    words = RegisterIndex.build(7, 3, forms, {"p1": "91330000733796106P", "p2": None})
+    run = run_key(7, datetime(2026, 11, 28, 6, 0, 0, 123456, tzinfo=UTC))
+    words = RegisterIndex.build(run, 3, forms, {"p1": "91330000733796106P", "p2": None})
     words.save(tmp_path)
-    again = RegisterIndex.load(tmp_path, 7, 3)
+    again = RegisterIndex.load(tmp_path, run, 3)
     assert again is not None and again.tokens == words.tokens and again.pairs == words.pairs
     assert again.party_ids == ["p1", "p2"] and again.identifiers == words.identifiers
-    assert RegisterIndex.load(tmp_path, 8, 3) is None  # another run since
-    assert RegisterIndex.load(tmp_path, 7, 4) is None  # a party written since
+    assert RegisterIndex.load(tmp_path, run_key(8, datetime.now(UTC)), 3) is None  # another run since
+    # another store's run 7 (the same number, another start), read back without its zone as SQLite gives it
+    assert RegisterIndex.load(tmp_path, run_key(7, datetime(2026, 11, 28, 6, 0, 1)), 3) is None
+    assert RegisterIndex.load(tmp_path, run_key(7, datetime(2026, 11, 28, 6, 0, 0, 123456)), 3) is not None
+    assert RegisterIndex.load(tmp_path, run, 4) is None  # a party written since
     (tmp_path / FILE_NAME).write_bytes(b"\x00not marshal")
-    assert RegisterIndex.load(tmp_path, 7, 3) is None
-    assert RegisterIndex.load(tmp_path / "absent", 7, 3) is None
+    assert RegisterIndex.load(tmp_path, run, 3) is None
+    assert RegisterIndex.load(tmp_path / "absent", run, 3) is None
 
 
 REGISTER = "id,name,country\np1,ABDULHAI SALEK,AF\np2,Hangzhou Hikvision Digital Technology,CN\np3,Acme Widgets,US\n"
@@ -108,7 +113,12 @@ def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
 
     engine = open_engine(f"sqlite:///{home / 'proscribe.db'}")
     with engine.connect() as connection:
-        assert RegisterIndex.load(home / "index", 1, register_mark(connection)) is not None  # this run uses it
+        first = connection.execute(text("select id, started_at from monitor_runs")).one()
+        started = (
+            first.started_at if isinstance(first.started_at, datetime) else datetime.fromisoformat(first.started_at)
+        )
+        words = RegisterIndex.load(home / "index", run_key(first.id, started), register_mark(connection))
+        assert words is not None  # the next run uses it
     engine.dispose()
     kept = cli("monitor", "run", "--json").json()
     read = run_cli(["monitor", "run", "--json"], reading, f"sqlite:///{reading / 'proscribe.db'}").json()

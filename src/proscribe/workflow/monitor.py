@@ -47,7 +47,7 @@ from proscribe.store.diff import added_or_changed_ids, changed_fields
 from proscribe.store.queries import current_edition_ids
 from proscribe.store.schema import edition_entities, entity_records
 from proscribe.workflow.parties import Party, active_parties
-from proscribe.workflow.register_index import RegisterIndex, register_mark
+from proscribe.workflow.register_index import RegisterIndex, register_mark, run_key
 from proscribe.workflow.settings import get_setting
 from proscribe.workflow.tables import alerts, monitor_runs, parties, party_screenings
 
@@ -123,7 +123,7 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
             threshold = float(get_setting(connection, "monitor_threshold"))
         delta = _changed_entities(connection, json.loads(last.editions), editions) if last else set[str]()
         # The register as the last run left it (no party written since) needs reading only where a change reaches
-        words = RegisterIndex.load(settings.index_dir, last.id, mark) if last else None
+        words = RegisterIndex.load(settings.index_dir, run_key(last.id, last.started_at), mark) if last else None
         if words is not None and _screened_count(connection) != len(words.party_ids):
             words = None  # screenings were removed behind the register's back: read it all
         register = active_parties(connection) if words is None else []
@@ -185,7 +185,7 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
             editions,
         )
         audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
-    _keep_words(settings, words, run_id, mark, register, forms)
+    _keep_words(settings, words, run_key(run_id, started), mark, register, forms)
     return report
 
 
@@ -235,7 +235,7 @@ def _read_parties(
 def _keep_words(
     settings: Settings,
     words: RegisterIndex | None,
-    run_id: int,
+    run: str,
     mark: int,
     register: list[Party],
     forms: dict[str, tuple[NameForm, ...]],
@@ -243,12 +243,10 @@ def _keep_words(
     """Leave the register's words for the next run (a cache: failing to write it only slows that run)."""
     try:
         if words is not None:
-            words.moved_to(run_id).save(settings.index_dir)
+            words.moved_to(run).save(settings.index_dir)
         elif all(p.party_id in forms for p in register):
             kept = {p.party_id: forms[p.party_id] for p in register}
-            RegisterIndex.build(run_id, mark, kept, {p.party_id: p.id_number for p in register}).save(
-                settings.index_dir
-            )
+            RegisterIndex.build(run, mark, kept, {p.party_id: p.id_number for p in register}).save(settings.index_dir)
     except OSError as error:
         log.warning("cannot keep the register's words for the next monitoring run: %s", error)
 

@@ -15,9 +15,10 @@ other party anyway, since a party none of whose words (or pairs) reach a
 changed word cannot match.
 
 It is a cache beside the screening index, never the truth: it names the run
-it was written after and the register's change count then (rows of
-``party_versions``, which only grow), and a run that finds either moved on, or
-a file it cannot read, reads the whole register as before and writes a new one.
+it was written after (its number and start, which no other store shares) and
+the register's change count then (rows of ``party_versions``, which only
+grow), and a run that finds either moved on, or a file it cannot read, reads
+the whole register as before and writes a new one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -38,10 +40,16 @@ from proscribe.match.features import normalize_identifier
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.stored_forms import FORMS_VERSION, token_data, token_from_data
+from proscribe.store.db import utc_iso
 from proscribe.workflow.tables import party_versions
 
 FILE_NAME = "register.words"
 FORMAT = 2
+
+
+def run_key(run_id: int, started_at: datetime) -> str:
+    """A monitoring run as the file names it: its number alone could be another store's."""
+    return f"{run_id}@{utc_iso(started_at)}"
 
 
 def register_mark(connection: Connection) -> int:
@@ -53,7 +61,7 @@ def register_mark(connection: Connection) -> int:
 class RegisterIndex:
     """The register's words as of one run (see the module docstring)."""
 
-    run_id: int
+    run: str  # run_key of the run it was written after
     mark: int
     party_ids: list[str]
     tokens: list[Token]
@@ -65,7 +73,7 @@ class RegisterIndex:
     @classmethod
     def build(
         cls,
-        run_id: int,
+        run: str,
         mark: int,
         forms: Mapping[str, Iterable[NameForm]],
         id_numbers: Mapping[str, str | None],
@@ -99,7 +107,7 @@ class RegisterIndex:
             value = id_numbers.get(party_id)
             if value and (key := normalize_identifier(value)):
                 identifiers.setdefault(key, []).append(party)
-        return cls(run_id, mark, party_ids, tokens, token_parties, pairs, identifiers, FiledQueries.of(tokens))
+        return cls(run, mark, party_ids, tokens, token_parties, pairs, identifiers, FiledQueries.of(tokens))
 
     def candidates(self, changed: ChangedEntries) -> set[str]:
         """Ids of the parties holding a word (or two adjacent words) that reaches a changed entry's, or one of
@@ -121,7 +129,7 @@ class RegisterIndex:
         data = {
             "format": FORMAT,
             "forms": FORMS_VERSION,
-            "run": self.run_id,
+            "run": self.run,
             "mark": self.mark,
             "parties": self.party_ids,
             "tokens": [token_data(token) for token in self.tokens],
@@ -141,14 +149,14 @@ class RegisterIndex:
                 os.unlink(temporary)
 
     @classmethod
-    def load(cls, folder: Path, run_id: int, mark: int) -> RegisterIndex | None:
-        """The index written after run ``run_id`` with the register at ``mark``; None if there is none such."""
+    def load(cls, folder: Path, run: str, mark: int) -> RegisterIndex | None:
+        """The index written after ``run`` (a run_key) with the register at ``mark``; None if there is none such."""
         try:
             data: Any = marshal.loads((folder / FILE_NAME).read_bytes())
-            if (data["format"], data["forms"], data["run"], data["mark"]) != (FORMAT, FORMS_VERSION, run_id, mark):
+            if (data["format"], data["forms"], data["run"], data["mark"]) != (FORMAT, FORMS_VERSION, run, mark):
                 return None
             return cls(
-                run_id,
+                run,
                 mark,
                 list(data["parties"]),
                 [token_from_data(item) for item in data["tokens"]],
@@ -160,6 +168,6 @@ class RegisterIndex:
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
             return None
 
-    def moved_to(self, run_id: int) -> RegisterIndex:
+    def moved_to(self, run: str) -> RegisterIndex:
         """The same register, as of a later run that changed none of it."""
-        return replace(self, run_id=run_id)
+        return replace(self, run=run)
