@@ -37,6 +37,7 @@ from proscribe.enforcement.transactions import Transaction, TransactionError, di
 from proscribe.errors import UserError
 from proscribe.match import Screener
 from proscribe.screening import load_index
+from proscribe.screening.index_files import index_in_memory
 from proscribe.store import audit
 from proscribe.store.audit import Event, append_many, write_transaction
 from proscribe.tabular import TableError, read_rows
@@ -126,11 +127,15 @@ class Enforcer:
         after_chunk: Callable[[RunStats], None] | None = None,
         chunk: int = CHUNK,
     ) -> RunStats:
-        """Screen every row of a JSON-lines or CSV file; output lines go to ``emit`` in input order."""
+        """Screen every row of a JSON-lines or CSV file; output lines go to ``emit`` in input order.
+
+        A file is a long job beside a loaded index: the cyclic collector is held off (``index_in_memory``).
+        """
         try:
             rows = read_rows(path)
             items = (Item(row.line, row.values, row.error) for row in rows)
-            stats = self.run(items, str(path), emit, after_chunk, chunk)
+            with index_in_memory():
+                stats = self.run(items, str(path), emit, after_chunk, chunk)
         except TableError as error:
             raise UserError(str(error)) from error
         return stats
