@@ -195,9 +195,11 @@ def _split(register: list[Party], screened: dict[str, tuple[str, str | None]]) -
     return [p for p in register if p.party_id not in unchanged], [p for p in register if p.party_id in unchanged]
 
 
-def _screened(connection: Connection) -> dict[str, tuple[str, str | None]]:
-    """party id -> (the party version last screened in full, its stored name forms)."""
+def _screened(connection: Connection, ids: Sequence[str] | None = None) -> dict[str, tuple[str, str | None]]:
+    """party id -> (the party version last screened in full, its stored name forms), of ``ids`` when given."""
     query = select(party_screenings.c.party_id, party_screenings.c.record_hash, party_screenings.c.name_forms)
+    if ids is not None:
+        query = query.where(party_screenings.c.party_id.in_(ids))
     return {row.party_id: (row.record_hash, row.name_forms) for row in connection.execute(query)}
 
 
@@ -217,18 +219,16 @@ def _read_parties(
     """These active parties (those screened in full as they are now; the others) and their screenings."""
     listed = sorted(ids)
     if len(listed) > 5_000:  # most of the register: one read of it all beats many lists of ids
-        parties = [p for p in active_parties(connection) if p.party_id in ids]
+        found = [p for p in active_parties(connection) if p.party_id in ids]
         everyone = _screened(connection)
         screened = {party_id: everyone[party_id] for party_id in listed if party_id in everyone}
     else:
-        parties, screened = [], {}
-        query = select(party_screenings.c.party_id, party_screenings.c.record_hash, party_screenings.c.name_forms)
+        found, screened = [], {}
         for start in range(0, len(listed), 900):
             chunk = listed[start : start + 900]
-            parties += active_parties(connection, chunk)
-            for row in connection.execute(query.where(party_screenings.c.party_id.in_(chunk))):
-                screened[row.party_id] = (row.record_hash, row.name_forms)
-    stale, current = _split(parties, screened)
+            found += active_parties(connection, chunk)
+            screened.update(_screened(connection, chunk))
+    stale, current = _split(found, screened)
     return current, stale, screened
 
 
