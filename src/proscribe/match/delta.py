@@ -100,7 +100,7 @@ class ChangedEntries:
         self._heaviest = max((max(w, default=0.0) for w in index.name_weights), default=0.0)
         self._reaches: dict[tuple[Token, ...], Reach] = {}
         self._bounds: dict[Token, Bound] = {}
-        self._margin_cache: dict[tuple[tuple[Token, ...], float], Margins] = {}
+        self._numbered = NumberedQueries(self)
 
     def __len__(self) -> int:
         return len(self.entity_numbers)
@@ -224,37 +224,99 @@ class ChangedEntries:
         return found
 
     def _margins(self, tokens: tuple[Token, ...], floor: float) -> Margins:
-        """Per reachable name, what these tokens alone leave of the bound (see ``_form_may_match``); cached."""
-        key = (tokens, floor)
-        found = self._margin_cache.get(key)
-        if found is None:
-            bounds = [self._bound(token) for token in tokens]
-            free_q = floor * sum(b[1] for b in bounds)
-            # a query token (or two written together) aligns once: with the best word it reaches in the name
-            covered: dict[int, float] = {}
-            for vocab_id, sim in self._reach(tokens).items():
-                gain = sim - floor
-                # an unlisted word's weight lies between nothing and its bound: take the larger end
-                query_part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
-                for name, weight, free in self._postings[vocab_id]:
-                    value = query_part + gain * weight + floor * free
-                    if value > covered.get(name, float("-inf")):
-                        covered[name] = value
-            margins = {name: value - floor * self._unmatched_total[name] for name, value in covered.items()}
-            found = (margins, max(margins.values(), default=float("-inf")))
-            self._margin_cache[key] = found
-        return found
+        """Per reachable name, what these tokens alone leave of the bound (see ``_form_may_match``)."""
+        bounds = [self._bound(token) for token in tokens]
+        free_q = floor * sum(b[1] for b in bounds)
+        postings = self._postings
+        # a query token (or two written together) aligns once: with the best word it reaches in the name
+        covered: dict[int, float] = {}
+        for vocab_id, sim in self._reach(tokens).items():
+            gain = sim - floor
+            # an unlisted word's weight lies between nothing and its bound: take the larger end
+            query_part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
+            for name, weight, free in postings[vocab_id]:
+                value = query_part + gain * weight + floor * free
+                if value > covered.get(name, -1e300):
+                    covered[name] = value
+        total = self._unmatched_total
+        margins = {name: value - floor * total[name] for name, value in covered.items()}
+        return margins, max(margins.values(), default=float("-inf"))
 
     # -- the decision ---------------------------------------------------------------------------------------
 
     def may_match(self, forms: Sequence[NameForm], facts: QueryFacts) -> bool:
         """False only when no name of the changed entities can reach the threshold for this query."""
-        if facts.id_number and normalize_identifier(facts.id_number) in self.identifiers:
+        numbered = self._numbered
+        return numbered.may_match([numbered.numbers(form.tokens) for form in forms], facts)
+
+    def numbered(self, tokens: Sequence[Token]) -> NumberedQueries:
+        """The bound for queries written as numbers into ``tokens`` (a register's distinct words)."""
+        return NumberedQueries(self, tokens)
+
+
+class NumberedQueries:
+    """:meth:`ChangedEntries.may_match` for queries written as numbers into one list of distinct tokens.
+
+    A register repeats its words, so each word's reach, weights and margins are found once per number,
+    and a query then costs a few list reads (no token is hashed again).
+    """
+
+    def __init__(self, changed: ChangedEntries, tokens: Sequence[Token] = ()) -> None:
+        self.changed = changed
+        self.tokens: list[Token] = []
+        self._number: dict[Token, int] = {}
+        self._reaches: list[bool] = []
+        self._weights: list[float] = []
+        self._free: list[float] = []
+        self._initial: list[bool] = []
+        self._pairs: dict[tuple[int, int], bool] = {}
+        self._margins: dict[tuple[int, int, float], Margins] = {}
+        self.numbers(tokens)
+
+    def numbers(self, tokens: Iterable[Token]) -> tuple[int, ...]:
+        """The tokens' numbers, numbering those not met before."""
+        found = []
+        for token in tokens:
+            number = self._number.get(token)
+            if number is None:
+                number = self._number[token] = len(self.tokens)
+                self.tokens.append(token)
+                weight, free, _exact = self.changed._bound(token)
+                self._weights.append(weight)
+                self._free.append(free)
+                self._initial.append(len(token.text) == 1 and not token.syllable)
+                self._reaches.append(bool(self.changed._reach((token,))))
+            found.append(number)
+        return tuple(found)
+
+    def reaches(self, number: int) -> bool:
+        """Whether this token reaches a changed word."""
+        return self._reaches[number]
+
+    def pair_reaches(self, left: int, right: int) -> bool:
+        """Whether these two adjacent tokens, written together, reach a changed word."""
+        found = self._pairs.get((left, right))
+        if found is None:
+            found = self._pairs[(left, right)] = bool(self.changed._reach((self.tokens[left], self.tokens[right])))
+        return found
+
+    def may_match(self, forms: Sequence[Sequence[int]], facts: QueryFacts) -> bool:
+        """False only when no name of the changed entities can reach the threshold for this query."""
+        changed = self.changed
+        if facts.id_number and normalize_identifier(facts.id_number) in changed.identifiers:
             return True
-        floor = max(0.0, self.threshold - max_bonus(facts))
+        floor = max(0.0, changed.threshold - max_bonus(facts))
         return any(self._form_may_match(form, floor) for form in forms)
 
-    def _form_may_match(self, form: NameForm, floor: float) -> bool:
+    def _part_margins(self, left: int, right: int, floor: float) -> Margins:
+        key = (left, right, floor)
+        found = self._margins.get(key)
+        if found is None:
+            tokens = (self.tokens[left],) if right < 0 else (self.tokens[left], self.tokens[right])
+            found = self._margins[key] = self.changed._margins(tokens, floor)
+        return found
+
+    def _form_may_match(self, form: Sequence[int], floor: float) -> bool:
         """The bound, per name: the aligned pairs' terms reach ``F * (U + U_name)`` (see the module docstring).
 
         Each group's margin is its best term ``(s - F)(a + b) + F * (u_a + u_b)`` less ``F * U_name``; a name reached by
@@ -262,21 +324,21 @@ class ChangedEntries:
         Initials can align with any listed word they begin, so they count as matched against a word of
         the heaviest weight. What is left of the query's unmatched weight must be covered.
         """
-        tokens = form.tokens
-        parts: list[tuple[Token, ...]] = [(token,) for token in tokens if self._reach((token,))]
-        parts += [pair for pair in pairwise(tokens) if self._reach(pair)]
+        reaches = self._reaches
+        parts = [(number, -1) for number in form if reaches[number]]
+        parts += [pair for pair in pairwise(form) if self.pair_reaches(*pair)]
         if not parts:
             return False
+        heaviest = self.changed._heaviest
         unmatched_total = 0.0
         initial_credit = 0.0
-        for token in tokens:
-            weight, free, _exact = self._bound(token)
-            if len(token.text) == 1 and not token.syllable:  # its own reach is counted too: a looser bound
-                initial_credit += (1 - floor) * (weight + self._heaviest) + floor * self._heaviest
+        for number in form:
+            if self._initial[number]:  # its own reach is counted too: a looser bound
+                initial_credit += (1 - floor) * (self._weights[number] + heaviest) + floor * heaviest
             else:
-                unmatched_total += free
+                unmatched_total += self._free[number]
         need = floor * unmatched_total - initial_credit - 1e-9
-        tables = [self._margins(part, floor) for part in parts]
+        tables = [self._part_margins(left, right, floor) for left, right in parts]
         if any(best >= need for _, best in tables):
             return True
         if len(tables) < 2:
@@ -285,6 +347,7 @@ class ChangedEntries:
         for k in range(1, len(tables)):
             for j in range(k):
                 shared.update(tables[k][0].keys() & tables[j][0].keys())
+        total_of = self.changed._unmatched_total
         for name in shared:
             total = 0.0
             count = 0
@@ -293,6 +356,6 @@ class ChangedEntries:
                 if margin is not None:
                     total += margin
                     count += 1
-            if total + (count - 1) * floor * self._unmatched_total[name] >= need:
+            if total + (count - 1) * floor * total_of[name] >= need:
                 return True
         return False
