@@ -52,21 +52,26 @@ def test_every_party_the_delta_filter_keeps_is_a_candidate(step: int) -> None:
     changed = ChangedEntries(screener.index, {e.id for e in entities[::step]}, screener.threshold)
     queries = _register(entities)
     forms = {party_id: tuple(name_forms(q.name, q.schema)) for party_id, q in queries.items()}
-    words = RegisterIndex.build("1@", 1, forms, {party_id: q.id_number for party_id, q in queries.items()})
+    words = RegisterIndex.build("1@", 1, forms, {party_id: QueryFacts.of(q) for party_id, q in queries.items()})
     candidates = words.candidates(changed)
     kept = {party_id for party_id, q in queries.items() if changed.may_match(forms[party_id], QueryFacts.of(q))}
     assert kept <= candidates
     assert kept and len(candidates) < len(queries)
+    # the kept words and facts give the same answer as each party's own forms and facts
+    fresh = ChangedEntries(screener.index, {e.id for e in entities[::step]}, screener.threshold)
+    assert words.may_match(fresh) == kept
 
 
 def test_the_file_is_read_back_only_for_its_run_and_register(tmp_path: Path) -> None:
     forms = {"p1": tuple(name_forms("Hangzhou Hikvision Digital Technology")), "p2": tuple(name_forms("Acme"))}
     run = run_key(7, datetime(2026, 11, 28, 6, 0, 0, 123456, tzinfo=UTC))
-    words = RegisterIndex.build(run, 3, forms, {"p1": "91330000733796106P", "p2": None})
+    facts = {"p1": QueryFacts("organization", None, "CN", "91330000733796106P"), "p2": QueryFacts()}
+    words = RegisterIndex.build(run, 3, forms, facts)
     words.save(tmp_path)
     again = RegisterIndex.load(tmp_path, run, 3)
     assert again is not None and again.tokens == words.tokens and again.pairs == words.pairs
     assert again.party_ids == ["p1", "p2"] and again.identifiers == words.identifiers
+    assert again.party_forms == words.party_forms and again.party_facts == words.party_facts
     assert RegisterIndex.load(tmp_path, run_key(8, datetime.now(UTC)), 3) is None  # another run since
     # another store's run 7 (the same number, another start), read back without its zone as SQLite gives it
     assert RegisterIndex.load(tmp_path, run_key(7, datetime(2026, 11, 28, 6, 0, 1)), 3) is None

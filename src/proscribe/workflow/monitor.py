@@ -147,10 +147,9 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
     refreshed: list[Party] = []  # parties whose stored forms were missing or outdated
     if delta and (others or words is not None):
         changed = ChangedEntries(full_index, delta, threshold)
-        if words is not None:  # only the parties holding a word that reaches a changed one can match
+        if words is not None:  # the kept words tell which parties the bound keeps: only those are read
             with engine.connect() as connection:
-                candidates = words.candidates(changed)
-                others, stale, screened = _read_parties(connection, candidates)
+                others, stale, screened = _read_parties(connection, words.may_match(changed))
             if stale:  # screened last as another version without moving the mark (never expected): in full
                 forms.update({p.party_id: _forms(p) for p in stale})
                 hits += screen_parties(full, stale, threshold, forms)
@@ -162,7 +161,9 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
                 found = _forms(party)
                 refreshed.append(party)
             forms[party.party_id] = found
-        kept = [p for p in others if changed.may_match(forms[p.party_id], QueryFacts.of(party_query(p)))]
+        if words is None:
+            others = [p for p in others if changed.may_match(forms[p.party_id], QueryFacts.of(party_query(p)))]
+        kept = others
         hits += screen_parties(full, kept, threshold, forms, only=frozenset(delta))
         considered = max(considered, len(changed))
     fully_screened = register if mode == "full" else changed_parties
@@ -246,7 +247,8 @@ def _keep_words(
             words.moved_to(run).save(settings.index_dir)
         elif all(p.party_id in forms for p in register):
             kept = {p.party_id: forms[p.party_id] for p in register}
-            RegisterIndex.build(run, mark, kept, {p.party_id: p.id_number for p in register}).save(settings.index_dir)
+            facts = {p.party_id: QueryFacts.of(party_query(p)) for p in register}
+            RegisterIndex.build(run, mark, kept, facts).save(settings.index_dir)
     except OSError as error:
         log.warning("cannot keep the register's words for the next monitoring run: %s", error)
 

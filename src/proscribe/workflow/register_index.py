@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from proscribe.match.delta import ChangedEntries
-from proscribe.match.features import normalize_identifier
+from proscribe.match.features import QueryFacts, normalize_identifier
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.stored_forms import FORMS_VERSION, token_data, token_from_data
@@ -44,7 +44,8 @@ from proscribe.store.db import utc_iso
 from proscribe.workflow.tables import party_versions
 
 FILE_NAME = "register.words"
-FORMAT = 2
+FORMAT = 3
+Facts = tuple[str | None, str | None, str | None, str | None]  # QueryFacts' fields, as stored
 
 
 def run_key(run_id: int, started_at: datetime) -> str:
@@ -69,6 +70,8 @@ class RegisterIndex:
     pairs: dict[tuple[int, int], list[int]]  # two tokens adjacent in a form -> the parties
     identifiers: dict[str, list[int]]  # a normalised identifier -> the parties giving it
     filed: FiledQueries  # the tokens under their lookup keys: a change's words find the tokens they meet
+    party_forms: list[list[tuple[int, ...]]]  # per party: its forms, as numbers into tokens
+    party_facts: list[Facts]  # per party: the secondary facts its screening weighs
 
     @classmethod
     def build(
@@ -76,20 +79,23 @@ class RegisterIndex:
         run: str,
         mark: int,
         forms: Mapping[str, Iterable[NameForm]],
-        id_numbers: Mapping[str, str | None],
+        facts: Mapping[str, QueryFacts],
     ) -> RegisterIndex:
-        """From every active party's forms (by party id) and id number."""
+        """From every active party's forms and secondary facts (by party id)."""
         party_ids = sorted(forms)
         numbers: dict[Token, int] = {}
         tokens: list[Token] = []
         token_parties: list[list[int]] = []
         pairs: dict[tuple[int, int], list[int]] = {}
         identifiers: dict[str, list[int]] = {}
+        party_forms: list[list[tuple[int, ...]]] = []
+        party_facts: list[Facts] = []
         for party, party_id in enumerate(party_ids):
             seen: set[int] = set()
             seen_pairs: set[tuple[int, int]] = set()
+            numbered: list[tuple[int, ...]] = []
             for form in forms[party_id]:
-                ids = []
+                ids: list[int] = []
                 for token in form.tokens:
                     number = numbers.get(token)
                     if number is None:
@@ -104,14 +110,31 @@ class RegisterIndex:
                     if pair not in seen_pairs:
                         seen_pairs.add(pair)
                         pairs.setdefault(pair, []).append(party)
-            value = id_numbers.get(party_id)
-            if value and (key := normalize_identifier(value)):
+                numbered.append(tuple(ids))
+            party_forms.append(numbered)
+            known = facts[party_id]
+            party_facts.append((known.schema, known.date_of_birth, known.country, known.id_number))
+            if known.id_number and (key := normalize_identifier(known.id_number)):
                 identifiers.setdefault(key, []).append(party)
-        return cls(run, mark, party_ids, tokens, token_parties, pairs, identifiers, FiledQueries.of(tokens))
+        filed = FiledQueries.of(tokens)
+        return cls(run, mark, party_ids, tokens, token_parties, pairs, identifiers, filed, party_forms, party_facts)
 
     def candidates(self, changed: ChangedEntries) -> set[str]:
         """Ids of the parties holding a word (or two adjacent words) that reaches a changed entry's, or one of
         its identifiers: every party that could match, and usually far fewer than the register."""
+        return {self.party_ids[party] for party in self._candidates(changed)}
+
+    def may_match(self, changed: ChangedEntries) -> set[str]:
+        """Ids of the parties the delta bound keeps (``ChangedEntries.may_match`` on each party's kept forms
+        and facts): what a run must screen, found without reading the register from the store."""
+        bound = changed.numbered(self.tokens)
+        return {
+            self.party_ids[party]
+            for party in sorted(self._candidates(changed))
+            if bound.may_match(self.party_forms[party], QueryFacts(*self.party_facts[party]))
+        }
+
+    def _candidates(self, changed: ChangedEntries) -> set[int]:
         found: set[int] = set()
         for number in changed.reaching(self.tokens, self.filed):
             found.update(self.token_parties[number])
@@ -120,7 +143,7 @@ class RegisterIndex:
                 found.update(parties)
         for value in changed.identifiers & self.identifiers.keys():
             found.update(self.identifiers[value])
-        return {self.party_ids[party] for party in found}
+        return found
 
     # -- the file ----------------------------------------------------------------------------------------
 
@@ -137,6 +160,8 @@ class RegisterIndex:
             "pairs": [(left, right, parties) for (left, right), parties in self.pairs.items()],
             "identifiers": self.identifiers,
             "filed": self.filed.to_data(),
+            "party_forms": self.party_forms,
+            "party_facts": self.party_facts,
         }
         folder.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=FILE_NAME, suffix=".tmp")
@@ -164,6 +189,8 @@ class RegisterIndex:
                 {(left, right): parties for left, right, parties in data["pairs"]},
                 data["identifiers"],
                 FiledQueries.from_data(data["filed"]),
+                data["party_forms"],
+                data["party_facts"],
             )
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
             return None
