@@ -56,7 +56,7 @@ from proscribe.match.keys import token_similarity
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import token_mode, token_weight
-from proscribe.match.search import merged_neighbours, stored_lookup, token_neighbours
+from proscribe.match.search import KnownNeighbours, merged_neighbours, stored_lookup, token_neighbours
 
 Margins = tuple[dict[int, float], float]  # per name margin, and the best of them
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
@@ -68,10 +68,17 @@ class ChangedEntries:
     """The changed entities of one index, ready to tell which queries could match them."""
 
     def __init__(
-        self, index: ScreeningIndex, entity_ids: Iterable[str], threshold: float, own_maps: bool | None = None
+        self,
+        index: ScreeningIndex,
+        entity_ids: Iterable[str],
+        threshold: float,
+        own_maps: bool | None = None,
+        known: KnownNeighbours | None = None,
     ) -> None:
-        """``own_maps``: look query words up through key maps over the changed words (default: when few)."""
+        """``own_maps``: look query words up through key maps over the changed words (default: when few);
+        ``known``: query words' neighbour maps at hand already (``match.carried``), then not looked up."""
         self.index = index
+        self.known = known
         self.threshold = threshold
         wanted = set(entity_ids)
         entities = {n for n, entity_id in enumerate(index.entity_ids) if entity_id in wanted}
@@ -182,7 +189,7 @@ class ChangedEntries:
     def _token_reach(self, token: Token) -> Reach:
         """The changed words a query token's neighbour map holds (``search.token_neighbours``, restricted)."""
         index = self.index
-        found = token_neighbours(index, token, self._allowed, self._maps)
+        found = token_neighbours(index, token, self._allowed, self._maps, self.known)
         reach = {v: hit[0] for v, hit in found.items()}
         initial = self._initials.get(token.text[:1])
         if initial is not None and len(token.text) > 1 and not token.syllable:
@@ -192,7 +199,7 @@ class ChangedEntries:
 
     def _merged_reach(self, left: Token, right: Token) -> Reach:
         """The changed words two adjacent query tokens reach written together (``search.merged_neighbours``)."""
-        found = merged_neighbours(self.index, left, right, self._allowed, self._maps)
+        found = merged_neighbours(self.index, left, right, self._allowed, self._maps, self.known)
         return {v: hit[0] * MERGED_FACTOR for v, hit in found.items()}
 
     def _bound(self, token: Token) -> Bound:

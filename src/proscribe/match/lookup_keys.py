@@ -76,21 +76,28 @@ class FiledQueries:
     def of(cls, tokens: Sequence[Token]) -> FiledQueries:
         filed = cls({}, {}, {}, {})
         for number, token in enumerate(tokens):
-            keys = query_keys(token.text, token.consonantal, token_mode(token))
-            for key in keys.deletions:
-                filed.deletions.setdefault(key, []).append(number)
-            for key in keys.shorter:
-                filed.shorter.setdefault(key, []).append(number)
-            if keys.sound:
-                filed.sounds.setdefault(keys.sound, []).append(number)
-            for key in keys.skeletons:
-                filed.skeletons.setdefault(key, []).append(number)
+            filed.add(number, query_keys(token.text, token.consonantal, token_mode(token)))
         return filed
+
+    def add(self, number: int, keys: QueryKeys) -> None:
+        """File query word ``number`` under its lookup keys."""
+        for key in keys.deletions:
+            self.deletions.setdefault(key, []).append(number)
+        for key in keys.shorter:
+            self.shorter.setdefault(key, []).append(number)
+        if keys.sound:
+            self.sounds.setdefault(keys.sound, []).append(number)
+        for key in keys.skeletons:
+            self.skeletons.setdefault(key, []).append(number)
 
     def finding(self, text: str, merged: bool) -> set[int]:
         """The query words whose lookup keys meet this listed word's (symbols apart): a superset of those
         whose neighbour map could hold it."""
-        removed, sound, skeletons = filed_keys(text, merged)
+        return self.meeting(text, filed_keys(text, merged))
+
+    def meeting(self, text: str, filed: tuple[tuple[str, ...], str, tuple[str, ...]]) -> set[int]:
+        """:meth:`finding`, given the listed word's ``filed_keys``."""
+        removed, sound, skeletons = filed
         found: set[int] = set(self.shorter.get(text, ()))
         for key in removed:
             found.update(self.deletions.get(key, ()))

@@ -28,7 +28,7 @@ from proscribe.match.score import (
     specificity,
     summarize,
 )
-from proscribe.match.search import NameHit, Searcher
+from proscribe.match.search import KnownNeighbours, NameHit, Searcher
 from proscribe.match.types import Comparison, Explanation, Feature, Match, Query, ScreenResult, parse_schema
 from proscribe.model import Entity, Schema
 
@@ -54,7 +54,9 @@ class Screener:
         threshold: float | None = None,
         limit: int = DEFAULT_LIMIT,
         min_score: float | None = None,
+        known: KnownNeighbours | None = None,
     ) -> None:
+        """``known``: query words' neighbour maps at hand already (carried between editions: ``match.carried``)."""
         if algorithm not in ALGORITHMS:
             raise ValueError(f"unknown algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}")
         self.index = index
@@ -62,7 +64,7 @@ class Screener:
         self.threshold = default_threshold(algorithm) if threshold is None else threshold
         self.limit = limit
         self.min_score = min_score
-        self.searcher = Searcher(index)
+        self.searcher = Searcher(index, known)
         self._ofac: ofac.OfacMatcher | None = None
         self._support: dict[str, int] = {}
         self._numbers: dict[str, int] | None = None

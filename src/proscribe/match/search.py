@@ -19,6 +19,7 @@ clearing the floor are aligned and scored.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -62,14 +63,27 @@ class NameHit:
     query: PreparedQuery
 
 
+@dataclass(frozen=True, slots=True)
+class KnownNeighbours:
+    """Query words' keyed neighbour maps at hand already (carried from an earlier edition: ``match.carried``)."""
+
+    tokens: Mapping[Token, TokenMap]
+    merged: Mapping[str, TokenMap]  # two consonantal words written together (see :func:`keyed_merge`), by text
+
+
 def token_neighbours(
-    index: ScreeningIndex, token: Token, allowed: AbstractSet[int] | None = None, maps: KeyMaps | None = None
+    index: ScreeningIndex,
+    token: Token,
+    allowed: AbstractSet[int] | None = None,
+    maps: KeyMaps | None = None,
+    known: KnownNeighbours | None = None,
 ) -> TokenMap:
     """The listed words one query token may align with (of ``allowed`` only, when given, and then looked up
     through ``maps`` over ``allowed`` when given: see ``index.key_maps``).
 
     Single letters and numbers match exactly; a listed word whose symbols cover the query's uses the
-    neighbour map stored at build time; any other word is looked up through the index's key maps.
+    neighbour map stored at build time; any other word is looked up through the index's key maps, unless
+    ``known`` holds its map already (carried from an earlier edition: see ``match.carried``).
     """
     own = index.vocab_index.get(token.text)
     if len(token.text) == 1 or not token.text.isalpha():
@@ -77,6 +91,9 @@ def token_neighbours(
     if own is not None and stored_lookup(index, token):
         stored = index.stored_neighbours(own)
         return stored if allowed is None else {v: hit for v, hit in stored.items() if v in allowed}
+    carried = known.tokens.get(token) if known is not None else None
+    if carried is not None:
+        return dict(carried) if allowed is None else {v: hit for v, hit in carried.items() if v in allowed}
     symbols = index.token_symbols(token)
     return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token), allowed, maps)
 
@@ -96,24 +113,40 @@ def merged_neighbours(
     right: Token,
     allowed: AbstractSet[int] | None = None,
     maps: KeyMaps | None = None,
+    known: KnownNeighbours | None = None,
 ) -> TokenMap:
     """The listed words two adjacent query tokens match written together (of ``allowed`` only, when given;
-    ``maps`` as for :func:`token_neighbours`)."""
+    ``maps`` and ``known`` as for :func:`token_neighbours`)."""
     joined = left.text + right.text
-    consonantal = left.consonantal and right.consonantal
-    if consonantal and joined.isalpha() and min(len(left.text), len(right.text)) <= 2:
+    if keyed_merge(left, right):
         # عبد الله / أبو بكر: a particle written apart; the joined skeleton identifies the name
-        return index.find_neighbours(joined, frozenset(), consonantal, "merged", allowed, maps)
+        carried = known.merged.get(joined) if known is not None else None
+        if carried is not None:
+            return dict(carried) if allowed is None else {v: hit for v, hit in carried.items() if v in allowed}
+        return index.find_neighbours(joined, frozenset(), True, "merged", allowed, maps)
     # written together exactly as listed (HIK VISION / HIKVISION, MYONGC HIN / MYONG CHIN)
     own = index.vocab_index.get(joined)
     return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
 
 
+def keyed_merge(left: Token, right: Token) -> bool:
+    """Whether two adjacent words written together are looked up through the key maps (as one consonantal
+    word, mode "merged"), not only as written."""
+    return (
+        left.consonantal
+        and right.consonantal
+        and (left.text + right.text).isalpha()
+        and min(len(left.text), len(right.text)) <= 2
+    )
+
+
 class Searcher:
     """The default algorithm's search over one index, with per-token caches shared across queries."""
 
-    def __init__(self, index: ScreeningIndex) -> None:
+    def __init__(self, index: ScreeningIndex, known: KnownNeighbours | None = None) -> None:
+        """``known``: query words' maps at hand already (see :func:`token_neighbours`)."""
         self.index = index
+        self.known = known
         self._maps: dict[tuple[str, str, bool, bool], Lookup] = {}
         self._merged: dict[tuple[str, bool], tuple[TokenMap, Entries]] = {}
         self._listed: dict[int, Side] = {}
@@ -135,7 +168,7 @@ class Searcher:
         if found is not None:
             return found
         index = self.index
-        neighbours = token_neighbours(index, token)
+        neighbours = token_neighbours(index, token, known=self.known)
         entries = [(vocab_id, hit[0]) for vocab_id, hit in neighbours.items()]
         found = (neighbours, entries, index.token_rarity(token.text, neighbours))
         if len(self._maps) > _CACHE_LIMIT:
@@ -149,7 +182,7 @@ class Searcher:
         key = (left.text + right.text, consonantal)
         found = self._merged.get(key)
         if found is None:
-            neighbours = merged_neighbours(self.index, left, right)
+            neighbours = merged_neighbours(self.index, left, right, known=self.known)
             found = (neighbours, [(vocab_id, hit[0]) for vocab_id, hit in neighbours.items()])
             if len(self._merged) > _CACHE_LIMIT:
                 self._merged.clear()

@@ -9,8 +9,9 @@ that from an upper bound on the score and from the party's normalised name
 as stored at its last full screening, so only the rest are screened (scored
 against the whole index, as a full screening would). When no party was
 written since the last run, the register's words kept by that run
-(:mod:`~proscribe.workflow.register_index`) name the parties a change can
-reach, and only those are read. An alert is opened for a new
+(:mod:`~proscribe.workflow.register_index`) carry the bound instead, with the
+words' neighbour maps carried over to the current index, and only the parties
+it keeps are read. An alert is opened for a new
 (party, entity) hit, or for a pair whose party or list entry changed since it
 was last alerted or decided; a pair decided as a false positive stays quiet
 until one side changes, and then comes back saying what changed.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -34,9 +35,11 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, upda
 
 from proscribe.config import Settings
 from proscribe.match import Match, Query, Screener
+from proscribe.match.carried import CarriedMaps
 from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import QueryFacts
-from proscribe.match.normalize import NameForm, name_forms
+from proscribe.match.normalize import NameForm, Token, name_forms
+from proscribe.match.search import TokenMap, stored_lookup
 from proscribe.match.stored_forms import dump_forms, load_forms
 from proscribe.screening import load_index
 from proscribe.screening.index_files import index_in_memory
@@ -138,7 +141,10 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
         if not changed_parties and not delta:
             return RunReport(None, "idle", count, 0, 0, 0, 0, time.perf_counter() - clock, editions)
     full_index, _ = load_index(settings, engine)
-    full = Screener(full_index)
+    if words is not None and words.neighbours is not None:  # the words' maps follow from the listed words changed
+        words.neighbours = words.neighbours.rebased(full_index, words.tokens, words.filed)
+    known = words.neighbours.known(words.tokens) if words is not None and words.neighbours is not None else None
+    full = Screener(full_index, known=known)
     threshold = full.threshold if threshold is None else threshold
     forms = {p.party_id: _forms(p) for p in changed_parties}
     hits = screen_parties(full, changed_parties, threshold, forms)
@@ -146,7 +152,7 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
     kept: list[Party] = []
     refreshed: list[Party] = []  # parties whose stored forms were missing or outdated
     if delta and (others or words is not None):
-        changed = ChangedEntries(full_index, delta, threshold)
+        changed = ChangedEntries(full_index, delta, threshold, known=known)
         if words is not None:  # the kept words tell which parties the bound keeps: only those are read
             with engine.connect() as connection:
                 others, stale, screened = _read_parties(connection, words.may_match(changed))
@@ -186,7 +192,8 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
             editions,
         )
         audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
-    _keep_words(settings, words, run_key(run_id, started), mark, register, forms)
+    everyone = len(fully_screened) == len(register)  # then the screener has looked up every word
+    _keep_words(settings, words, run_key(run_id, started), mark, register, forms, full if everyone else None)
     return report
 
 
@@ -240,17 +247,46 @@ def _keep_words(
     mark: int,
     register: list[Party],
     forms: dict[str, tuple[NameForm, ...]],
+    screener: Screener | None,
 ) -> None:
-    """Leave the register's words for the next run (a cache: failing to write it only slows that run)."""
+    """Leave the register's words for the next run (a cache: failing to write it only slows that run).
+
+    With ``screener`` (which screened every party in full, so it holds most words' maps already), the
+    words' neighbour maps are kept too, for the next run to carry over to the next edition.
+    """
     try:
         if words is not None:
             words.moved_to(run).save(settings.index_dir)
         elif all(p.party_id in forms for p in register):
             kept = {p.party_id: forms[p.party_id] for p in register}
             facts = {p.party_id: QueryFacts.of(party_query(p)) for p in register}
-            RegisterIndex.build(run, mark, kept, facts).save(settings.index_dir)
+            built = RegisterIndex.build(run, mark, kept, facts)
+            if screener is not None:
+                maps = CarriedMaps.of(
+                    screener.index, built.tokens, built.pairs, _looked_up(screener), _merged_up(screener)
+                )
+                built.neighbours = maps
+            built.save(settings.index_dir)
     except OSError as error:
         log.warning("cannot keep the register's words for the next monitoring run: %s", error)
+
+
+def _looked_up(screener: Screener) -> Callable[[Token], TokenMap | None]:
+    """A word's keyed map as the screener looked it up (None for a word it takes from the index's stored maps)."""
+
+    def found(token: Token) -> TokenMap | None:
+        return None if stored_lookup(screener.index, token) else screener.searcher.lookup(token)[0]
+
+    return found
+
+
+def _merged_up(screener: Screener) -> Callable[[Token, Token], TokenMap]:
+    """Two words' map written together, as the screener looked it up."""
+
+    def found(left: Token, right: Token) -> TokenMap:
+        return screener.searcher.merged_map(left, right)[0]
+
+    return found
 
 
 def _forms(party: Party) -> tuple[NameForm, ...]:

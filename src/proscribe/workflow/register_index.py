@@ -1,4 +1,4 @@
-"""The register's words, kept between monitoring runs: a small list change finds the parties it can touch.
+"""The register's words, kept between monitoring runs: a list change finds the parties it can touch.
 
 A delta run must learn which parties could match an entry added or changed
 since the last run. Reading every party, its stored forms and its hash costs
@@ -6,13 +6,18 @@ in proportion to the register, however small the change. This index keeps,
 as of the last run, every distinct word of the parties' stored name forms with
 the parties using it (and each pair of adjacent words, which may match a
 listed word written together), the words filed under the keys they are looked
-up by, and the parties' normalised identifiers. When the register has not
-changed since that run, each changed entry's words meet the register's words
-under those keys (``ChangedEntries.reaching``: work in proportion to the
-change, not to the register), and only the parties holding a word that reaches
-one are read back: :class:`~proscribe.match.delta.ChangedEntries` drops every
-other party anyway, since a party none of whose words (or pairs) reach a
-changed word cannot match.
+up by, the parties' normalised identifiers, each party's forms (as word
+numbers) and secondary facts, and, when that run looked every word up, the
+words' neighbour maps in its index (:mod:`~proscribe.match.carried`). When
+the register has not changed since that run:
+
+- the maps are carried to the current index from the listed words that
+  changed alone, so no word is looked up again;
+- each changed entry's words meet the register's words under those keys
+  (``ChangedEntries.reaching``), which names the parties that could match;
+- the delta bound (:class:`~proscribe.match.delta.ChangedEntries`) runs on
+  those parties' kept forms and facts, and only the parties it keeps are read
+  back from the store.
 
 It is a cache beside the screening index, never the truth: it names the run
 it was written after (its number and start, which no other store shares) and
@@ -35,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from proscribe.match.carried import CarriedMaps
 from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import QueryFacts, normalize_identifier
 from proscribe.match.lookup_keys import FiledQueries
@@ -72,6 +78,7 @@ class RegisterIndex:
     filed: FiledQueries  # the tokens under their lookup keys: a change's words find the tokens they meet
     party_forms: list[list[tuple[int, ...]]]  # per party: its forms, as numbers into tokens
     party_facts: list[Facts]  # per party: the secondary facts its screening weighs
+    neighbours: CarriedMaps | None = None  # the tokens' neighbour maps in the index of that run, when kept
 
     @classmethod
     def build(
@@ -162,6 +169,7 @@ class RegisterIndex:
             "filed": self.filed.to_data(),
             "party_forms": self.party_forms,
             "party_facts": self.party_facts,
+            "neighbours": None if self.neighbours is None else self.neighbours.to_data(),
         }
         folder.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=FILE_NAME, suffix=".tmp")
@@ -191,6 +199,7 @@ class RegisterIndex:
                 FiledQueries.from_data(data["filed"]),
                 data["party_forms"],
                 data["party_facts"],
+                None if data["neighbours"] is None else CarriedMaps.from_data(data["neighbours"]),
             )
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
             return None

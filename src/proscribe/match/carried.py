@@ -1,0 +1,219 @@
+"""Query words' neighbour maps carried from one index edition to the next.
+
+A monitoring run looks the register's words up in the screening index: which
+listed words each may align with, and how closely. Between two list editions
+most listed words stay as they were, and whether a query word meets a listed
+word depends on the two words alone (their texts, their symbols, the query
+word's mode; see ``lookup_keys``): so a word's map in the new index is its map
+in the old one, less the listed words that left or changed, plus its
+neighbours among the listed words that are new or changed. Those are found from
+the new words' side, through the register's words filed under their lookup
+keys (``lookup_keys.FiledQueries``), at a cost in proportion to the change;
+the index's deletion map (the bulk of its file) is never read.
+
+A query word whose own symbols changed between the editions (the index's name
+equivalences grew or shrank) keeps the entries that still hold and gains the
+listed words sharing a new symbol: symbols only ever add similarity
+(``keys.token_similarity``), so nothing else can change. The maps are those
+``ScreeningIndex.find_neighbours`` gives (a word's keyed lookup), whichever way
+a screening looks the word up; ``tests/match/test_carried.py`` checks them
+against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from proscribe.match.index import ScreeningIndex
+from proscribe.match.keys import token_similarity
+from proscribe.match.lookup_keys import FiledQueries, filed_keys, query_keys
+from proscribe.match.normalize import Token
+from proscribe.match.score import token_mode
+from proscribe.match.search import KnownNeighbours, keyed_merge
+
+TokenMap = dict[int, tuple[float, str, int]]  # vocabulary id -> (similarity, kind, edit distance)
+
+
+def keyed(token: Token) -> bool:
+    """Whether a word is ever looked up through the key maps (single letters and numbers match exactly)."""
+    return len(token.text) > 1 and token.text.isalpha()
+
+
+def keyed_neighbours(index: ScreeningIndex, token: Token) -> TokenMap:
+    """A word's keyed lookup in the index: what a carried map must equal."""
+    symbols = index.token_symbols(token)
+    return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token))
+
+
+@dataclass(slots=True)
+class CarriedMaps:
+    """Keyed neighbour maps of some query words (by number) in one index, with that index's vocabulary."""
+
+    vocab: list[str]
+    vocab_symbols: list[tuple[str, ...]]
+    merged_from: int  # vocabulary ids from here on are two listed words written together
+    maps: dict[int, tuple[tuple[str, ...], TokenMap]]  # word number -> (its symbols then, its map)
+    merged: dict[str, TokenMap]  # two consonantal words written together (``search.keyed_merge``), by text
+
+    @classmethod
+    def of(
+        cls,
+        index: ScreeningIndex,
+        tokens: Sequence[Token],
+        pairs: Iterable[tuple[int, int]],
+        known: Callable[[Token], TokenMap | None],
+        known_merged: Callable[[Token, Token], TokenMap],
+    ) -> CarriedMaps:
+        """The maps of ``tokens`` and of their adjacent ``pairs`` (by number) in ``index``: ``known`` gives
+        the tokens' maps already at hand (the rest are looked up), ``known_merged`` a pair's."""
+        maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
+        for number, token in enumerate(tokens):
+            if keyed(token):
+                found = known(token)
+                maps[number] = (_symbols(index, token), keyed_neighbours(index, token) if found is None else found)
+        merged = {
+            tokens[left].text + tokens[right].text: known_merged(tokens[left], tokens[right])
+            for left, right in pairs
+            if keyed_merge(tokens[left], tokens[right])
+        }
+        return cls(list(index.vocab), [tuple(s) for s in index.vocab_symbols], _merged_from(index), maps, merged)
+
+    def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
+        """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
+        merged_from = _merged_from(index)
+        then = {text: number for number, text in enumerate(self.vocab)}
+        fresh: set[int] = set()  # listed words new to this index, or not as they were
+        for vocab_id, text in enumerate(index.vocab):
+            before = then.get(text)
+            if (
+                before is None
+                or self.vocab_symbols[before] != tuple(index.vocab_symbols[vocab_id])
+                or (before >= self.merged_from) != (vocab_id >= merged_from)
+            ):
+                fresh.add(vocab_id)
+        maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
+        for number, (symbols_then, old) in self.maps.items():
+            token = tokens[number]
+            symbols = _symbols(index, token)
+            moved = symbols != symbols_then
+            found: TokenMap = {}
+            for old_id, hit in old.items():
+                now = index.vocab_index.get(self.vocab[old_id])
+                if now is None or now in fresh:
+                    continue
+                if moved:
+                    hit = _similarity(index, token, frozenset(symbols), now)
+                    if hit[0] <= 0:
+                        continue
+                found[now] = hit
+            if moved:  # a symbol gained brings the unchanged listed words sharing it
+                for symbol in symbols:
+                    if symbol.startswith("[NUM:"):
+                        continue
+                    for vocab_id in index.symbol_map.get(symbol, ()):
+                        if vocab_id not in fresh and vocab_id not in found:
+                            hit = _similarity(index, token, frozenset(symbols), vocab_id)
+                            if hit[0] > 0:
+                                found[vocab_id] = hit
+            maps[number] = (symbols, found)
+        merged: dict[str, TokenMap] = {}
+        for joined, old in self.merged.items():
+            merged[joined] = {
+                now: hit
+                for old_id, hit in old.items()
+                if (now := index.vocab_index.get(self.vocab[old_id])) is not None and now not in fresh
+            }
+        _add_fresh(index, tokens, filed, maps, merged, fresh, merged_from)
+        return CarriedMaps(list(index.vocab), [tuple(s) for s in index.vocab_symbols], merged_from, maps, merged)
+
+    def known(self, tokens: Sequence[Token]) -> KnownNeighbours:
+        """The maps, for a search to take instead of looking the words up."""
+        return KnownNeighbours({tokens[number]: found for number, (_s, found) in self.maps.items()}, self.merged)
+
+    def to_data(self) -> tuple[Any, ...]:
+        flat = {number: (symbols, _flat(found)) for number, (symbols, found) in self.maps.items()}
+        merged = {joined: _flat(found) for joined, found in self.merged.items()}
+        return (self.vocab, self.vocab_symbols, self.merged_from, flat, merged)
+
+    @classmethod
+    def from_data(cls, data: Sequence[Any]) -> CarriedMaps:
+        vocab, vocab_symbols, merged_from, flat, merged = data
+        maps = {number: (tuple(symbols), _unflat(found)) for number, (symbols, found) in flat.items()}
+        joined = {text: _unflat(found) for text, found in merged.items()}
+        return cls(list(vocab), [tuple(s) for s in vocab_symbols], int(merged_from), maps, joined)
+
+
+def _flat(found: TokenMap) -> list[Any]:
+    return [x for vocab_id, hit in found.items() for x in (vocab_id, *hit)]
+
+
+def _unflat(flat: Sequence[Any]) -> TokenMap:
+    return {flat[k]: (flat[k + 1], flat[k + 2], flat[k + 3]) for k in range(0, len(flat), 4)}
+
+
+def _add_fresh(
+    index: ScreeningIndex,
+    tokens: Sequence[Token],
+    filed: FiledQueries,
+    maps: dict[int, tuple[tuple[str, ...], TokenMap]],
+    merged: dict[str, TokenMap],
+    fresh: set[int],
+    merged_from: int,
+) -> None:
+    """Each fresh listed word meets the carried words whose lookup keys or symbols equal its own (as
+    ``find_neighbours`` would meet it from their side), and is verified the same way."""
+    by_symbol: dict[str, list[int]] = {}
+    by_text: dict[str, list[int]] = {}
+    for number, (symbols, _found) in maps.items():
+        by_text.setdefault(tokens[number].text, []).append(number)
+        for symbol in symbols:
+            if not symbol.startswith("[NUM:"):
+                by_symbol.setdefault(symbol, []).append(number)
+    joined = list(merged)  # written together: looked up by keys alone (no symbols), as consonantal words
+    filed_joined = FiledQueries({}, {}, {}, {})
+    for number, text in enumerate(joined):
+        filed_joined.add(number, query_keys(text, True, "merged"))
+    for vocab_id in fresh:
+        word = index.vocab[vocab_id]
+        is_merged = vocab_id >= merged_from
+        keys = filed_keys(word, is_merged)
+        meeting = filed.meeting(word, keys)
+        meeting.update(by_text.get(word, ()))  # itself, however short
+        if not is_merged:
+            for symbol in index.vocab_symbols[vocab_id]:
+                meeting.update(by_symbol.get(symbol, ()))
+        for number in meeting:
+            carried = maps.get(number)
+            if carried is None:
+                continue
+            hit = _similarity(index, tokens[number], frozenset(carried[0]), vocab_id)
+            if hit[0] > 0:
+                carried[1][vocab_id] = hit
+        if joined:
+            for number in filed_joined.meeting(word, keys):
+                text = joined[number]
+                hit = (1.0, "exact", 0) if text == word else token_similarity(
+                    text, word, frozenset(), index.symbols_of(vocab_id), True, "merged"
+                )  # fmt: skip
+                if hit[0] > 0:
+                    merged[text][vocab_id] = hit
+            if word in merged:
+                merged[word][vocab_id] = (1.0, "exact", 0)
+
+
+def _similarity(index: ScreeningIndex, token: Token, symbols: frozenset[str], vocab_id: int) -> tuple[float, str, int]:
+    text = token.text
+    word = index.vocab[vocab_id]
+    if text == word:
+        return 1.0, "exact", 0
+    return token_similarity(text, word, symbols, index.symbols_of(vocab_id), token.consonantal, token_mode(token))
+
+
+def _symbols(index: ScreeningIndex, token: Token) -> tuple[str, ...]:
+    return tuple(sorted(index.token_symbols(token)))
+
+
+def _merged_from(index: ScreeningIndex) -> int:
+    return 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)

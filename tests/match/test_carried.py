@@ -1,0 +1,72 @@
+"""Neighbour maps carried from one index edition to the next equal a fresh lookup in the new one."""
+
+from __future__ import annotations
+
+import csv
+import marshal
+from itertools import pairwise
+
+from proscribe.match import build_index
+from proscribe.match.carried import CarriedMaps, keyed, keyed_neighbours
+from proscribe.match.lookup_keys import FiledQueries
+from proscribe.match.normalize import Token, name_forms
+from proscribe.match.search import keyed_merge, merged_neighbours
+from proscribe.model import Entity
+from proscribe.sources import FORMATS
+from proscribe.sources.detect import scan
+from tests.conftest import BENCH, LISTS
+
+
+def _entities(folder: str) -> list[Entity]:
+    entities: list[Entity] = []
+    for list_file in scan([LISTS / folder]).lists:
+        entities.extend(FORMATS[list_file.format].parse(list_file))
+    return entities
+
+
+def _names() -> list[str]:
+    """Real names: benchmark negatives, real variants of UN names, cross-script pairs."""
+    names: list[str] = []
+    for file_name, limit in (("negatives_global.csv", 1500), ("positives_un_treated.csv", 600)):
+        with (BENCH / file_name).open(encoding="utf-8", newline="") as handle:
+            names += [row["full_name"] for _, row in zip(range(limit), csv.DictReader(handle), strict=False)]
+    with (BENCH / "cross_script_pairs.csv").open(encoding="utf-8") as handle:  # consonantal and syllable words
+        names += [row[0] for row in csv.reader(line for line in handle if line.strip() and not line.startswith("#"))]
+    return names
+
+
+def _forms() -> list[tuple[Token, ...]]:
+    return [form.tokens for name in _names() for form in name_forms(name)]
+
+
+def _pairs(tokens: list[Token], forms: list[tuple[Token, ...]]) -> list[tuple[int, int]]:
+    number = {token: n for n, token in enumerate(tokens)}
+    return list(dict.fromkeys((number[a], number[b]) for form in forms for a, b in pairwise(form)))
+
+
+def test_carried_maps_equal_a_fresh_lookup_in_the_later_index() -> None:
+    un, ofac = _entities("un"), _entities("ofac")
+    earlier = build_index(un[::2] + ofac[::3])
+    later = build_index(un[::3] + ofac[::2])  # some entries kept, some gone, many new
+    forms = _forms()
+    tokens = list(dict.fromkeys(token for form in forms for token in form))
+    pairs = _pairs(tokens, forms)
+    carried = CarriedMaps.of(
+        earlier, tokens, pairs, lambda token: None, lambda left, right: merged_neighbours(earlier, left, right)
+    )
+    assert len(carried.maps) == sum(keyed(token) for token in tokens) > 3000
+    again = CarriedMaps.from_data(marshal.loads(marshal.dumps(carried.to_data())))
+    assert again.maps == carried.maps
+    rebased = again.rebased(later, tokens, FiledQueries.of(tokens))
+    moved = 0
+    for number, (symbols, found) in rebased.maps.items():
+        token = tokens[number]
+        assert found == keyed_neighbours(later, token), token.text
+        moved += symbols != carried.maps[number][0]
+    assert moved  # some words' equivalences differ between the editions: the recheck is exercised
+    assert sum(map(len, (found for _, found in rebased.maps.values()))) > 10_000
+    assert len(rebased.merged) > 20
+    for left, right in pairs:
+        if keyed_merge(tokens[left], tokens[right]):
+            joined = tokens[left].text + tokens[right].text
+            assert rebased.merged[joined] == merged_neighbours(later, tokens[left], tokens[right]), joined
