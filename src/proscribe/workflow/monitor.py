@@ -394,14 +394,10 @@ def _open_alerts(connection: Connection, hits: list[Hit], editions: dict[str, in
     versions = _entity_versions(connection, editions, {e for _, e in best})
     opened = 0
     now = datetime.now(UTC)
+    latest = _latest_alerts(connection, set(best))
     for (party_id, entity_id), hit in sorted(best.items()):
         entity_hash, edition_id, entity_json = versions[entity_id]
-        previous = connection.execute(
-            select(alerts)
-            .where(alerts.c.party_id == party_id, alerts.c.entity_id == entity_id)
-            .order_by(alerts.c.id.desc())
-            .limit(1)
-        ).first()
+        previous = latest.get((party_id, entity_id))
         party_hash = hit.party.screening_hash
         if previous is not None and previous.entity_hash == entity_hash and previous.party_hash == party_hash:
             continue  # alerted (or decided) for exactly this party and list entry already
@@ -448,6 +444,18 @@ def _open_alerts(connection: Connection, hits: list[Hit], editions: dict[str, in
         )
         opened += 1
     return opened
+
+
+def _latest_alerts(connection: Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """The last alert of each (party id, entity id) pair that has one, read a few hundred parties at a time."""
+    found: dict[tuple[str, str], Any] = {}
+    party_ids = sorted({party_id for party_id, _ in pairs})
+    for start in range(0, len(party_ids), 900):
+        query = select(alerts).where(alerts.c.party_id.in_(party_ids[start : start + 900])).order_by(alerts.c.id)
+        for row in connection.execute(query):
+            if (row.party_id, row.entity_id) in pairs:
+                found[(row.party_id, row.entity_id)] = row  # ordered by id: the last one stays
+    return found
 
 
 def _reason(previous: Any, party: Party, entity_json: str) -> str:
