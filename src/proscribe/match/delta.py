@@ -230,14 +230,15 @@ class ChangedEntries:
             self._reaches[tokens] = found
         return found
 
-    def _margins(self, tokens: tuple[Token, ...], floor: float) -> Margins:
-        """Per reachable name, what these tokens alone leave of the bound (see ``_form_may_match``)."""
+    def _margins(self, tokens: tuple[Token, ...], floor: float, reach: Reach | None = None) -> Margins:
+        """Per reachable name, what these tokens alone leave of the bound (see ``_form_may_match``);
+        ``reach``: theirs, when at hand."""
         bounds = [self._bound(token) for token in tokens]
         free_q = floor * sum(b[1] for b in bounds)
         postings = self._postings
         # a query token (or two written together) aligns once: with the best word it reaches in the name
         covered: dict[int, float] = {}
-        for vocab_id, sim in self._reach(tokens).items():
+        for vocab_id, sim in (self._reach(tokens) if reach is None else reach).items():
             gain = sim - floor
             # an unlisted word's weight lies between nothing and its bound: take the larger end
             query_part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
@@ -272,11 +273,10 @@ class NumberedQueries:
         self.changed = changed
         self.tokens: list[Token] = []
         self._number: dict[Token, int] = {}
-        self._reaches: list[bool] = []
-        self._weights: list[float] = []
-        self._free: list[float] = []
-        self._initial: list[bool] = []
+        # per number, found when first needed: (most it weighs matched, unmatched, an initial, reaches)
+        self._facts: list[tuple[float, float, bool, bool] | None] = []
         self._pairs: dict[tuple[int, int], bool] = {}
+        self._pair_reach: dict[tuple[int, int], Reach] = {}
         self._margins: dict[tuple[int, int, float], Margins] = {}
         self.numbers(tokens)
 
@@ -288,23 +288,29 @@ class NumberedQueries:
             if number is None:
                 number = self._number[token] = len(self.tokens)
                 self.tokens.append(token)
-                weight, free, _exact = self.changed._bound(token)
-                self._weights.append(weight)
-                self._free.append(free)
-                self._initial.append(len(token.text) == 1 and not token.syllable)
-                self._reaches.append(bool(self.changed._reach((token,))))
+                self._facts.append(None)
             found.append(number)
         return tuple(found)
 
+    def _fill(self, number: int) -> tuple[float, float, bool, bool]:
+        token = self.tokens[number]
+        weight, free, _exact = self.changed._bound(token)
+        found = (weight, free, len(token.text) == 1 and not token.syllable, bool(self.changed._reach((token,))))
+        self._facts[number] = found
+        return found
+
     def reaches(self, number: int) -> bool:
         """Whether this token reaches a changed word."""
-        return self._reaches[number]
+        return (self._facts[number] or self._fill(number))[3]
 
     def pair_reaches(self, left: int, right: int) -> bool:
         """Whether these two adjacent tokens, written together, reach a changed word."""
         found = self._pairs.get((left, right))
         if found is None:
-            found = self._pairs[(left, right)] = bool(self.changed._reach((self.tokens[left], self.tokens[right])))
+            reach = self.changed._merged_reach(self.tokens[left], self.tokens[right])
+            found = self._pairs[(left, right)] = bool(reach)
+            if reach:
+                self._pair_reach[(left, right)] = reach
         return found
 
     def may_match(self, forms: Sequence[Sequence[int]], facts: QueryFacts) -> bool:
@@ -319,8 +325,12 @@ class NumberedQueries:
         key = (left, right, floor)
         found = self._margins.get(key)
         if found is None:
-            tokens = (self.tokens[left],) if right < 0 else (self.tokens[left], self.tokens[right])
-            found = self._margins[key] = self.changed._margins(tokens, floor)
+            if right < 0:
+                found = self.changed._margins((self.tokens[left],), floor)
+            else:
+                pair = (self.tokens[left], self.tokens[right])
+                found = self.changed._margins(pair, floor, self._pair_reach[(left, right)])
+            self._margins[key] = found
         return found
 
     def _form_may_match(self, form: Sequence[int], floor: float) -> bool:
@@ -331,19 +341,20 @@ class NumberedQueries:
         Initials can align with any listed word they begin, so they count as matched against a word of
         the heaviest weight. What is left of the query's unmatched weight must be covered.
         """
-        reaches = self._reaches
-        parts = [(number, -1) for number in form if reaches[number]]
+        known = self._facts
+        facts = [known[number] or self._fill(number) for number in form]
+        parts = [(number, -1) for number, fact in zip(form, facts, strict=True) if fact[3]]
         parts += [pair for pair in pairwise(form) if self.pair_reaches(*pair)]
         if not parts:
             return False
         heaviest = self.changed._heaviest
         unmatched_total = 0.0
         initial_credit = 0.0
-        for number in form:
-            if self._initial[number]:  # its own reach is counted too: a looser bound
-                initial_credit += (1 - floor) * (self._weights[number] + heaviest) + floor * heaviest
+        for weight, free, initial, _reaches in facts:
+            if initial:  # its own reach is counted too: a looser bound
+                initial_credit += (1 - floor) * (weight + heaviest) + floor * heaviest
             else:
-                unmatched_total += self._free[number]
+                unmatched_total += free
         need = floor * unmatched_total - initial_credit - 1e-9
         tables = [self._part_margins(left, right, floor) for left, right in parts]
         if any(best >= need for _, best in tables):

@@ -41,7 +41,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from proscribe.match.carried import CarriedMaps
-from proscribe.match.delta import ChangedEntries
+from proscribe.match.delta import ChangedEntries, NumberedQueries
 from proscribe.match.features import QueryFacts, normalize_identifier
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
@@ -129,7 +129,7 @@ class RegisterIndex:
     def candidates(self, changed: ChangedEntries) -> set[str]:
         """Ids of the parties holding a word (or two adjacent words) that reaches a changed entry's, or one of
         its identifiers: every party that could match, and usually far fewer than the register."""
-        return {self.party_ids[party] for party in self._candidates(changed)}
+        return {self.party_ids[party] for party in self._candidates(changed.numbered(self.tokens))}
 
     def may_match(self, changed: ChangedEntries) -> set[str]:
         """Ids of the parties the delta bound keeps (``ChangedEntries.may_match`` on each party's kept forms
@@ -137,16 +137,17 @@ class RegisterIndex:
         bound = changed.numbered(self.tokens)
         return {
             self.party_ids[party]
-            for party in sorted(self._candidates(changed))
+            for party in sorted(self._candidates(bound))
             if bound.may_match(self.party_forms[party], QueryFacts(*self.party_facts[party]))
         }
 
-    def _candidates(self, changed: ChangedEntries) -> set[int]:
+    def _candidates(self, bound: NumberedQueries) -> set[int]:
+        changed = bound.changed
         found: set[int] = set()
         for number in changed.reaching(self.tokens, self.filed):
             found.update(self.token_parties[number])
         for (left, right), parties in self.pairs.items():
-            if not found.issuperset(parties) and changed.reaches((self.tokens[left], self.tokens[right])):
+            if not found.issuperset(parties) and bound.pair_reaches(left, right):
                 found.update(parties)
         for value in changed.identifiers & self.identifiers.keys():
             found.update(self.identifiers[value])
