@@ -85,6 +85,7 @@ class CarriedMaps:
         merged_from = _merged_from(index)
         then = {text: number for number, text in enumerate(self.vocab)}
         fresh: set[int] = set()  # listed words new to this index, or not as they were
+        now_of: list[int | None] = [None] * len(self.vocab)  # an earlier id -> the same word's id now, if unchanged
         for vocab_id, text in enumerate(index.vocab):
             before = then.get(text)
             if (
@@ -93,6 +94,8 @@ class CarriedMaps:
                 or (before >= self.merged_from) != (vocab_id >= merged_from)
             ):
                 fresh.add(vocab_id)
+            else:
+                now_of[before] = vocab_id
         maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
         for number, (symbols_then, old) in self.maps.items():
             token = tokens[number]
@@ -100,8 +103,8 @@ class CarriedMaps:
             moved = symbols != symbols_then
             found: TokenMap = {}
             for old_id, hit in old.items():
-                now = index.vocab_index.get(self.vocab[old_id])
-                if now is None or now in fresh:
+                now = now_of[old_id]
+                if now is None:
                     continue
                 if moved:
                     hit = _similarity(index, token, frozenset(symbols), now)
@@ -120,11 +123,7 @@ class CarriedMaps:
             maps[number] = (symbols, found)
         merged: dict[str, TokenMap] = {}
         for joined, old in self.merged.items():
-            merged[joined] = {
-                now: hit
-                for old_id, hit in old.items()
-                if (now := index.vocab_index.get(self.vocab[old_id])) is not None and now not in fresh
-            }
+            merged[joined] = {now: hit for old_id, hit in old.items() if (now := now_of[old_id]) is not None}
         _add_fresh(index, tokens, filed, maps, merged, fresh, merged_from)
         return CarriedMaps(list(index.vocab), [tuple(s) for s in index.vocab_symbols], merged_from, maps, merged)
 

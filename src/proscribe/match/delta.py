@@ -87,7 +87,10 @@ class ChangedEntries:
         names = [n for n, entity in enumerate(index.name_entity) if entity in entities]
         self._unmatched_total: dict[int, float] = {}
         # per vocabulary id: (name, the listed weight one alignment with it covers, that weight unmatched)
+        # per vocabulary id: (name, the listed weight one alignment with it covers, that weight unmatched less
+        # the name's whole unmatched weight); a name holding the word at two places has the second in _extra
         self._postings: dict[int, list[tuple[int, float, float]]] = {}
+        self._extra: dict[int, list[tuple[int, float, float]]] = {}
         for name in names:
             self._add_name(name)
         self._allowed = frozenset(self._postings)
@@ -124,15 +127,18 @@ class ChangedEntries:
             w * UNMATCHED_KIND_WEIGHT.get(KIND_NAMES[code], 1.0)
             for w, code in zip(weights, index.name_kinds[name], strict=True)
         ]
-        self._unmatched_total[name] = sum(unmatched)
+        total = self._unmatched_total[name] = sum(unmatched)
         # the places one alignment with this word (or two written together) may cover: a place met twice counts once
         places = {(v, weights[j], unmatched[j]) for j, v in enumerate(index.name_tokens[name])}
         places.update(
             (v, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])
             for j, v in enumerate(index.name_merged[name])
         )
-        for vocab_id, weight, free in places:
-            self._postings.setdefault(vocab_id, []).append((name, weight, free))
+        seen: set[int] = set()
+        for vocab_id, weight, free in sorted(places):
+            target = self._extra if vocab_id in seen else self._postings
+            target.setdefault(vocab_id, []).append((name, weight, free - total))
+            seen.add(vocab_id)
 
     def reaching(self, tokens: Sequence[Token], filed: FiledQueries) -> set[int]:
         """The numbers of ``tokens`` (filed under their lookup keys in ``filed``) that reach a changed word:
@@ -235,19 +241,20 @@ class ChangedEntries:
         ``reach``: theirs, when at hand."""
         bounds = [self._bound(token) for token in tokens]
         free_q = floor * sum(b[1] for b in bounds)
-        postings = self._postings
         # a query token (or two written together) aligns once: with the best word it reaches in the name
-        covered: dict[int, float] = {}
+        margins: dict[int, float] = {}
         for vocab_id, sim in (self._reach(tokens) if reach is None else reach).items():
             gain = sim - floor
             # an unlisted word's weight lies between nothing and its bound: take the larger end
-            query_part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
-            for name, weight, free in postings[vocab_id]:
-                value = query_part + gain * weight + floor * free
-                if value > covered.get(name, -1e300):
-                    covered[name] = value
-        total = self._unmatched_total
-        margins = {name: value - floor * total[name] for name, value in covered.items()}
+            part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
+            found = {name: part + gain * weight + floor * spare for name, weight, spare in self._postings[vocab_id]}
+            for name, weight, spare in self._extra.get(vocab_id, ()):
+                found[name] = max(found[name], part + gain * weight + floor * spare)
+            if len(found) > len(margins):
+                margins, found = found, margins
+            for name, value in found.items():
+                if value > margins.get(name, -1e300):
+                    margins[name] = value
         return margins, max(margins.values(), default=float("-inf"))
 
     # -- the decision ---------------------------------------------------------------------------------------
