@@ -77,8 +77,18 @@ def test_the_file_is_read_back_only_for_its_run_and_register(tmp_path: Path) -> 
     assert RegisterIndex.load(tmp_path, run_key(7, datetime(2026, 11, 28, 6, 0, 1)), 3) is None
     assert RegisterIndex.load(tmp_path, run_key(7, datetime(2026, 11, 28, 6, 0, 0, 123456)), 3) is not None
     assert RegisterIndex.load(tmp_path, run, 4) is None  # a party written since
+    # a later run that changed none of the register writes its own part alone, naming the same words
+    later = run_key(8, datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
+    written = (tmp_path / FILE_NAME).stat().st_mtime_ns
+    again.moved_to(later).save_run(tmp_path)
+    assert (tmp_path / FILE_NAME).stat().st_mtime_ns == written
+    assert RegisterIndex.load(tmp_path, run, 3) is None and RegisterIndex.load(tmp_path, later, 3) is not None
+    # words written by another run than the one the run part names (a write cut between the two files)
+    RegisterIndex.build(run_key(9, datetime.now(UTC)), 3, forms, facts).save(tmp_path / "other")
+    shutil.copyfile(tmp_path / "other" / FILE_NAME, tmp_path / FILE_NAME)
+    assert RegisterIndex.load(tmp_path, later, 3) is None
     (tmp_path / FILE_NAME).write_bytes(b"\x00not marshal")
-    assert RegisterIndex.load(tmp_path, run, 3) is None
+    assert RegisterIndex.load(tmp_path, later, 3) is None
     assert RegisterIndex.load(tmp_path / "absent", run, 3) is None
 
 
@@ -123,7 +133,7 @@ def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
             first.started_at if isinstance(first.started_at, datetime) else datetime.fromisoformat(first.started_at)
         )
         words = RegisterIndex.load(home / "index", run_key(first.id, started), register_mark(connection))
-        assert words is not None  # the next run uses it
+        assert words is not None and words.neighbours is not None  # the next run uses it, with the words' maps
     engine.dispose()
     kept = cli("monitor", "run", "--json").json()
     read = run_cli(["monitor", "run", "--json"], reading, f"sqlite:///{reading / 'proscribe.db'}").json()

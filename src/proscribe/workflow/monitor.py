@@ -256,7 +256,7 @@ def _keep_words(
     """
     try:
         if words is not None:
-            words.moved_to(run).save(settings.index_dir)
+            words.moved_to(run).save_run(settings.index_dir)  # the register's part stands as it is
         elif all(p.party_id in forms for p in register):
             kept = {p.party_id: forms[p.party_id] for p in register}
             facts = {p.party_id: QueryFacts.of(party_query(p)) for p in register}

@@ -19,11 +19,13 @@ the register has not changed since that run:
   those parties' kept forms and facts, and only the parties it keeps are read
   back from the store.
 
-It is a cache beside the screening index, never the truth: it names the run
-it was written after (its number and start, which no other store shares) and
-the register's change count then (rows of ``party_versions``, which only
-grow), and a run that finds either moved on, or a file it cannot read, reads
-the whole register as before and writes a new one.
+It is a cache beside the screening index, never the truth, in two files: the
+register's part (rewritten only when the register changed) names the run that
+wrote it and the register's change count then (rows of ``party_versions``,
+which only grow); the run's part (rewritten by every run) names the last run
+(its number and start, which no other store shares) and the register's part it
+goes with. A run that finds either moved on, or a file it cannot read, reads
+the whole register as before and writes both anew.
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ from proscribe.match.stored_forms import FORMS_VERSION, token_data, token_from_d
 from proscribe.store.db import utc_iso
 from proscribe.workflow.tables import party_versions
 
-FILE_NAME = "register.words"
-FORMAT = 3
+FILE_NAME = "register.words"  # the register's part: rewritten only when the register changes
+RUN_FILE = "register.run"  # the last run's part (its key, the words' maps in its index): rewritten every run
+FORMAT = 4
 Facts = tuple[str | None, str | None, str | None, str | None]  # QueryFacts' fields, as stored
 
 
@@ -68,8 +71,9 @@ def register_mark(connection: Connection) -> int:
 class RegisterIndex:
     """The register's words as of one run (see the module docstring)."""
 
-    run: str  # run_key of the run it was written after
+    run: str  # run_key of the last run it stands for
     mark: int
+    written: str  # run_key of the run that wrote the register's part (which the run part names)
     party_ids: list[str]
     tokens: list[Token]
     token_parties: list[list[int]]  # per token: the parties (numbers into party_ids) whose forms hold it
@@ -124,7 +128,9 @@ class RegisterIndex:
             if known.id_number and (key := normalize_identifier(known.id_number)):
                 identifiers.setdefault(key, []).append(party)
         filed = FiledQueries.of(tokens)
-        return cls(run, mark, party_ids, tokens, token_parties, pairs, identifiers, filed, party_forms, party_facts)
+        return cls(
+            run, mark, run, party_ids, tokens, token_parties, pairs, identifiers, filed, party_forms, party_facts
+        )
 
     def candidates(self, changed: ChangedEntries) -> set[str]:
         """Ids of the parties holding a word (or two adjacent words) that reaches a changed entry's, or one of
@@ -156,11 +162,11 @@ class RegisterIndex:
     # -- the file ----------------------------------------------------------------------------------------
 
     def save(self, folder: Path) -> None:
-        """Write aside and rename, so a reader never sees half a file."""
+        """Write both parts, the register's first: a run part naming other words is never read with them."""
         data = {
             "format": FORMAT,
             "forms": FORMS_VERSION,
-            "run": self.run,
+            "written": self.written,
             "mark": self.mark,
             "parties": self.party_ids,
             "tokens": [token_data(token) for token in self.tokens],
@@ -170,28 +176,30 @@ class RegisterIndex:
             "filed": self.filed.to_data(),
             "party_forms": self.party_forms,
             "party_facts": self.party_facts,
-            "neighbours": None if self.neighbours is None else self.neighbours.to_data(),
         }
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=FILE_NAME, suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                marshal.dump(data, handle)
-            os.replace(temporary, folder / FILE_NAME)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        _write(folder, FILE_NAME, data)
+        self.save_run(folder)
+
+    def save_run(self, folder: Path) -> None:
+        """Write the run's part alone: after a run that changed none of the register."""
+        neighbours = None if self.neighbours is None else self.neighbours.to_data()
+        _write(folder, RUN_FILE, {"format": FORMAT, "run": self.run, "words": self.written, "neighbours": neighbours})
 
     @classmethod
     def load(cls, folder: Path, run: str, mark: int) -> RegisterIndex | None:
-        """The index written after ``run`` (a run_key) with the register at ``mark``; None if there is none such."""
+        """The index standing for ``run`` (a run_key) with the register at ``mark``; None if there is none such."""
         try:
+            head: Any = marshal.loads((folder / RUN_FILE).read_bytes())
+            if (head["format"], head["run"]) != (FORMAT, run):
+                return None
             data: Any = marshal.loads((folder / FILE_NAME).read_bytes())
-            if (data["format"], data["forms"], data["run"], data["mark"]) != (FORMAT, FORMS_VERSION, run, mark):
+            found = (data["format"], data["forms"], data["written"], data["mark"])
+            if found != (FORMAT, FORMS_VERSION, head["words"], mark):
                 return None
             return cls(
                 run,
                 mark,
+                data["written"],
                 list(data["parties"]),
                 [token_from_data(item) for item in data["tokens"]],
                 data["token_parties"],
@@ -200,7 +208,7 @@ class RegisterIndex:
                 FiledQueries.from_data(data["filed"]),
                 data["party_forms"],
                 data["party_facts"],
-                None if data["neighbours"] is None else CarriedMaps.from_data(data["neighbours"]),
+                None if head["neighbours"] is None else CarriedMaps.from_data(head["neighbours"]),
             )
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
             return None
@@ -208,3 +216,16 @@ class RegisterIndex:
     def moved_to(self, run: str) -> RegisterIndex:
         """The same register, as of a later run that changed none of it."""
         return replace(self, run=run)
+
+
+def _write(folder: Path, name: str, data: Any) -> None:
+    """Write aside and rename, so a reader never sees half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=name, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            marshal.dump(data, handle)
+        os.replace(temporary, folder / name)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
