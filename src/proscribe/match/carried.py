@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from proscribe.match.index import ScreeningIndex
-from proscribe.match.keys import token_similarity
-from proscribe.match.lookup_keys import FiledQueries, filed_keys, query_keys
+from proscribe.match.keys import deletions, token_similarity
+from proscribe.match.lookup_keys import FiledQueries, query_keys
 from proscribe.match.normalize import Token
 from proscribe.match.score import token_mode
 from proscribe.match.search import KnownNeighbours, keyed_merge
@@ -170,27 +170,29 @@ def _add_fresh(
         for symbol in symbols:
             if not symbol.startswith("[NUM:"):
                 by_symbol.setdefault(symbol, []).append(number)
+    symbol_sets = {number: frozenset(symbols) for number, (symbols, _found) in maps.items()}
     joined = list(merged)  # written together: looked up by keys alone (no symbols), as consonantal words
     filed_joined = FiledQueries({}, {}, {}, {})
     for number, text in enumerate(joined):
         filed_joined.add(number, query_keys(text, True, "merged"))
-    for vocab_id in fresh:
+    joined_keys = {*filed_joined.deletions, *filed_joined.shorter, *filed_joined.skeletons}
+    for vocab_id, keys in _filed_keys(index, fresh, merged_from).items():
         word = index.vocab[vocab_id]
-        is_merged = vocab_id >= merged_from
-        keys = filed_keys(word, is_merged)
         meeting = filed.meeting(word, keys)
         meeting.update(by_text.get(word, ()))  # itself, however short
-        if not is_merged:
+        if vocab_id < merged_from:
             for symbol in index.vocab_symbols[vocab_id]:
                 meeting.update(by_symbol.get(symbol, ()))
         for number in meeting:
             carried = maps.get(number)
             if carried is None:
                 continue
-            hit = _similarity(index, tokens[number], frozenset(carried[0]), vocab_id)
+            hit = _similarity(index, tokens[number], symbol_sets[number], vocab_id)
             if hit[0] > 0:
                 carried[1][vocab_id] = hit
-        if joined:
+        if word in merged:
+            merged[word][vocab_id] = (1.0, "exact", 0)
+        if word in joined_keys or not joined_keys.isdisjoint(keys[0]) or not joined_keys.isdisjoint(keys[2]):
             for number in filed_joined.meeting(word, keys):
                 text = joined[number]
                 hit = (1.0, "exact", 0) if text == word else token_similarity(
@@ -198,8 +200,29 @@ def _add_fresh(
                 )  # fmt: skip
                 if hit[0] > 0:
                     merged[text][vocab_id] = hit
-            if word in merged:
-                merged[word][vocab_id] = (1.0, "exact", 0)
+
+
+def _filed_keys(
+    index: ScreeningIndex, fresh: set[int], merged_from: int
+) -> dict[int, tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    """Each fresh word's ``lookup_keys.filed_keys``: its sound and skeleton keys read back from the index's
+    own maps, which filed every listed word under them at build (computing them anew costs more)."""
+    sounds: dict[int, str] = {}
+    skeletons: dict[int, list[str]] = {}
+    for key, ids in index.phonetic_map.items():
+        for vocab_id in ids:
+            if vocab_id in fresh:
+                sounds[vocab_id] = key
+    for key, ids in index.skeleton_map.items():
+        for vocab_id in ids:
+            if vocab_id in fresh:
+                skeletons.setdefault(vocab_id, []).append(key)
+    found: dict[int, tuple[tuple[str, ...], str, tuple[str, ...]]] = {}
+    for vocab_id in fresh:
+        word = index.vocab[vocab_id]
+        removed = (*deletions(word), word) if len(word) >= 3 and word.isalpha() else ()
+        found[vocab_id] = (removed, sounds.get(vocab_id, ""), tuple(skeletons.get(vocab_id, ())))
+    return found
 
 
 def _similarity(index: ScreeningIndex, token: Token, symbols: frozenset[str], vocab_id: int) -> tuple[float, str, int]:

@@ -368,10 +368,12 @@ class NumberedQueries:
             return True
         if len(tables) < 2:
             return False
+        tables.sort(key=lambda table: len(table[0]))  # an intersection costs its left side: the smaller
         shared: set[int] = set()
         for k in range(1, len(tables)):
+            larger = tables[k][0].keys()
             for j in range(k):
-                shared.update(tables[k][0].keys() & tables[j][0].keys())
+                shared.update(tables[j][0].keys() & larger)
         total_of = self.changed._unmatched_total
         for name in shared:
             total = 0.0
