@@ -19,7 +19,7 @@ from proscribe.model import Entity
 from proscribe.sources import FORMATS
 from proscribe.sources.detect import scan
 from proscribe.store.db import open_engine
-from proscribe.workflow.register_index import FILE_NAME, RegisterIndex, register_mark, run_key
+from proscribe.workflow.register_index import FILE_NAME, RUN_FILE, RegisterIndex, kept_maps, register_mark, run_key
 from tests.conftest import BENCH, LISTS, CliResult, run_cli
 
 
@@ -171,3 +171,28 @@ def test_a_candidate_screened_as_another_version_is_screened_in_full(
         after = connection.execute(text("select record_hash from party_screenings where party_id = 'p2'")).scalar()
     engine.dispose()
     assert after == before  # screened in full again, as it is
+
+
+def test_a_register_moved_on_still_carries_the_words_maps(sqlite_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    """A register written since the last run is read whole, but its words' maps are carried from the last
+    kept words all the same: the run raises what a run with no kept words raises, and keeps maps again."""
+    cli = _first_run(sqlite_cli, tmp_path)
+    home = tmp_path / "home"
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER + "p4,Zhejiang Dahua Technology Co.,CN\n")  # a new party: the register moved on
+    assert cli("parties", "import", str(register)).exit_code == 0
+    assert cli("lists", "import", str(LISTS / "fcc")).exit_code == 0
+    reading = tmp_path / "reading"
+    shutil.copytree(home, reading)
+    for name in (FILE_NAME, RUN_FILE):
+        (reading / "index" / name).unlink()  # this copy has no words kept at all
+    assert kept_maps(home / "index") is not None
+    carried = cli("monitor", "run", "--json").json()
+    read = run_cli(["monitor", "run", "--json"], reading, f"sqlite:///{reading / 'proscribe.db'}").json()
+    assert carried["mode"] == read["mode"] == "delta" and carried["alerts_opened"] == read["alerts_opened"] >= 1
+    other = lambda *args: run_cli(list(args), reading, f"sqlite:///{reading / 'proscribe.db'}")  # noqa: E731
+    assert _alerts(cli) == _alerts(other)
+    assert {"p2", "p4"} <= {party for party, _, _ in _alerts(cli)}  # Hikvision and Dahua, on the FCC list
+    found = kept_maps(home / "index")
+    assert found is not None and any(token.text == "dahua" for token in found[0])  # kept again, with p4's words
+    assert kept_maps(reading / "index") is None  # a run with no words at hand reads the register, keeps no maps

@@ -38,8 +38,9 @@ from proscribe.match import Match, Query, Screener
 from proscribe.match.carried import CarriedMaps
 from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import QueryFacts
+from proscribe.match.index import ScreeningIndex
 from proscribe.match.normalize import NameForm, Token, name_forms
-from proscribe.match.search import TokenMap, stored_lookup
+from proscribe.match.search import KnownNeighbours, TokenMap, stored_lookup
 from proscribe.match.stored_forms import dump_forms, load_forms
 from proscribe.screening import load_index
 from proscribe.screening.index_files import index_in_memory
@@ -50,7 +51,7 @@ from proscribe.store.diff import added_or_changed_ids, changed_fields
 from proscribe.store.queries import current_edition_ids
 from proscribe.store.schema import edition_entities, entity_records
 from proscribe.workflow.parties import Party, active_parties
-from proscribe.workflow.register_index import RegisterIndex, register_mark, run_key
+from proscribe.workflow.register_index import RegisterIndex, kept_maps, register_mark, run_key
 from proscribe.workflow.settings import get_setting
 from proscribe.workflow.tables import alerts, monitor_runs, parties, party_screenings
 
@@ -141,9 +142,7 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
         if not changed_parties and not delta:
             return RunReport(None, "idle", count, 0, 0, 0, 0, time.perf_counter() - clock, editions)
     full_index, _ = load_index(settings, engine)
-    if words is not None and words.neighbours is not None:  # the words' maps follow from the listed words changed
-        words.neighbours = words.neighbours.rebased(full_index, words.tokens, words.filed)
-    known = words.neighbours.known(words.tokens) if words is not None and words.neighbours is not None else None
+    known = _carried(settings, words, full_index)
     full = Screener(full_index, known=known)
     threshold = full.threshold if threshold is None else threshold
     forms = {p.party_id: _forms(p) for p in changed_parties}
@@ -192,8 +191,9 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
             editions,
         )
         audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
-    everyone = len(fully_screened) == len(register)  # then the screener has looked up every word
-    _keep_words(settings, words, run_key(run_id, started), mark, register, forms, full if everyone else None)
+    # every word's map is at hand when every party was screened, or when the last kept words' maps were carried
+    maps_at_hand = len(fully_screened) == len(register) or known is not None
+    _keep_words(settings, words, run_key(run_id, started), mark, register, forms, full if maps_at_hand else None)
     return report
 
 
@@ -271,10 +271,31 @@ def _keep_words(
         log.warning("cannot keep the register's words for the next monitoring run: %s", error)
 
 
+def _carried(settings: Settings, words: RegisterIndex | None, index: ScreeningIndex) -> KnownNeighbours | None:
+    """The register words' neighbour maps, carried to ``index`` from the listed words that changed: the kept
+    words' own, or, when the register moved on since, those the last kept words hold (a word's map depends
+    on the word and the index alone, whichever run or register kept it)."""
+    if words is not None:
+        if words.neighbours is None:
+            return None
+        words.neighbours = words.neighbours.rebased(index, words.tokens, words.filed)
+        return words.neighbours.known(words.tokens)
+    found = kept_maps(settings.index_dir)
+    if found is None:
+        return None
+    tokens, filed, maps = found
+    return maps.rebased(index, tokens, filed).known(tokens)
+
+
 def _looked_up(screener: Screener) -> Callable[[Token], TokenMap | None]:
-    """A word's keyed map as the screener looked it up (None for a word it takes from the index's stored maps)."""
+    """A word's keyed map as carried or as the screener looked it up (None for a word the screener takes
+    from the index's stored maps and no carried map holds)."""
+    known = screener.searcher.known
 
     def found(token: Token) -> TokenMap | None:
+        carried = known.tokens.get(token) if known is not None else None
+        if carried is not None:
+            return carried
         return None if stored_lookup(screener.index, token) else screener.searcher.lookup(token)[0]
 
     return found

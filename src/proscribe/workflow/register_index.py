@@ -218,6 +218,23 @@ class RegisterIndex:
         return replace(self, run=run)
 
 
+def kept_maps(folder: Path) -> tuple[list[Token], FiledQueries, CarriedMaps] | None:
+    """The words the last kept register words hold, filed under their lookup keys, with their neighbour maps,
+    whichever run or register kept them: a word's map depends on the word and the index alone, so they serve
+    a run whose register moved on since. None when there are none such."""
+    try:
+        head: Any = marshal.loads((folder / RUN_FILE).read_bytes())
+        if head["format"] != FORMAT or head["neighbours"] is None:
+            return None
+        data: Any = marshal.loads((folder / FILE_NAME).read_bytes())
+        if (data["format"], data["forms"], data["written"]) != (FORMAT, FORMS_VERSION, head["words"]):
+            return None
+        tokens = [token_from_data(item) for item in data["tokens"]]
+        return tokens, FiledQueries.from_data(data["filed"]), CarriedMaps.from_data(head["neighbours"])
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
 def _write(folder: Path, name: str, data: Any) -> None:
     """Write aside and rename, so a reader never sees half a file."""
     folder.mkdir(parents=True, exist_ok=True)
