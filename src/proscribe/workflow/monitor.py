@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from proscribe.config import Settings
-from proscribe.match import Match, Query, Screener
+from proscribe.match import Query, Screener
 from proscribe.match.carried import CarriedMaps
 from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import QueryFacts
@@ -47,15 +47,14 @@ from proscribe.screening.index_files import index_in_memory
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
 from proscribe.store.db import inserted_id
-from proscribe.store.diff import added_or_changed_ids, changed_fields
+from proscribe.store.diff import added_or_changed_ids
 from proscribe.store.queries import current_edition_ids
-from proscribe.store.schema import edition_entities, entity_records
+from proscribe.workflow.new_alerts import Hit, open_alerts
 from proscribe.workflow.parties import Party, active_parties
 from proscribe.workflow.register_index import RegisterIndex, kept_maps, register_mark, run_key
 from proscribe.workflow.settings import get_setting
-from proscribe.workflow.tables import alerts, monitor_runs, parties, party_screenings
+from proscribe.workflow.tables import monitor_runs, parties, party_screenings
 
-ACTIVE = ("open", "escalated", "pending-approval")
 log = logging.getLogger("proscribe.monitor")
 
 
@@ -83,12 +82,6 @@ class RunReport:
             "seconds": round(self.seconds, 3),
             "editions": self.editions,
         }
-
-
-@dataclass(slots=True)
-class Hit:
-    party: Party
-    match: Match
 
 
 def party_query(party: Party) -> Query:
@@ -175,7 +168,7 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
     screened_count = len(fully_screened) + len(kept)
     with write_transaction(engine) as connection:
         run_id = _insert_run(connection, started, mode, editions, threshold, screened_count, considered, actor)
-        opened = _open_alerts(connection, hits, editions, run_id, actor)
+        opened = open_alerts(connection, hits, editions, run_id, actor)
         _mark_screened(connection, fully_screened, run_id, forms)
         _store_forms(connection, refreshed, forms)
         connection.execute(update(monitor_runs).where(monitor_runs.c.id == run_id).values(alerts_opened=opened))
@@ -378,119 +371,3 @@ def _store_forms(connection: Connection, parties: Sequence[Party], forms: dict[s
             update(party_screenings).where(party_screenings.c.party_id == bindparam("key")),
             [{"key": p.party_id, "name_forms": dump_forms(forms[p.party_id])} for p in parties],
         )
-
-
-def _entity_versions(
-    connection: Connection, editions: dict[str, int], ids: set[str]
-) -> dict[str, tuple[str, int, str]]:
-    """entity id -> (version hash, edition id, stored JSON) in the current editions."""
-    found: dict[str, tuple[str, int, str]] = {}
-    listed = sorted(ids)
-    current = list(editions.values())
-    for start in range(0, len(listed), 900):
-        rows = connection.execute(
-            select(
-                edition_entities.c.entity_id,
-                edition_entities.c.record_hash,
-                edition_entities.c.edition_id,
-                entity_records.c.data,
-            )
-            .join(entity_records, entity_records.c.record_hash == edition_entities.c.record_hash)
-            .where(
-                edition_entities.c.entity_id.in_(listed[start : start + 900]),
-                edition_entities.c.edition_id.in_(current),
-            )
-        )
-        for row in rows:
-            found[row.entity_id] = (row.record_hash, row.edition_id, row.data)
-    return found
-
-
-def _open_alerts(connection: Connection, hits: list[Hit], editions: dict[str, int], run_id: int, actor: str) -> int:
-    best: dict[tuple[str, str], Hit] = {}
-    for hit in hits:
-        key = (hit.party.party_id, hit.match.entity_id)
-        if key not in best or hit.match.score > best[key].match.score:
-            best[key] = hit
-    versions = _entity_versions(connection, editions, {e for _, e in best})
-    opened = 0
-    now = datetime.now(UTC)
-    latest = _latest_alerts(connection, set(best))
-    for (party_id, entity_id), hit in sorted(best.items()):
-        entity_hash, edition_id, entity_json = versions[entity_id]
-        previous = latest.get((party_id, entity_id))
-        party_hash = hit.party.screening_hash
-        if previous is not None and previous.entity_hash == entity_hash and previous.party_hash == party_hash:
-            continue  # alerted (or decided) for exactly this party and list entry already
-        reason = _reason(previous, hit.party, entity_json)
-        result = connection.execute(
-            insert(alerts).values(
-                party_id=party_id,
-                entity_id=entity_id,
-                status="open",
-                score=hit.match.score,
-                party_hash=party_hash,
-                entity_hash=entity_hash,
-                edition_id=edition_id,
-                party_snapshot=json.dumps(hit.party.record(), ensure_ascii=False),
-                entity_snapshot=entity_json,
-                explanation=json.dumps(hit.match.to_dict(), ensure_ascii=False),
-                reason=reason,
-                previous_alert_id=previous.id if previous is not None else None,
-                run_id=run_id,
-                created_at=now,
-                lock_version=0,
-            )
-        )
-        alert_id = inserted_id(result)
-        if previous is not None and previous.status in ACTIVE:
-            connection.execute(
-                update(alerts)
-                .where(alerts.c.id == previous.id)
-                .values(status="superseded", lock_version=previous.lock_version + 1)
-            )
-        audit.append(
-            connection,
-            actor,
-            "alert.open",
-            f"alert/{alert_id}",
-            {
-                "party_id": party_id,
-                "entity_id": entity_id,
-                "score": round(hit.match.score, 4),
-                "edition": edition_id,
-                "reason": reason,
-                "run": run_id,
-            },
-        )
-        opened += 1
-    return opened
-
-
-def _latest_alerts(connection: Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-    """The last alert of each (party id, entity id) pair that has one, read a few hundred parties at a time."""
-    found: dict[tuple[str, str], Any] = {}
-    party_ids = sorted({party_id for party_id, _ in pairs})
-    for start in range(0, len(party_ids), 900):
-        query = select(alerts).where(alerts.c.party_id.in_(party_ids[start : start + 900])).order_by(alerts.c.id)
-        for row in connection.execute(query):
-            if (row.party_id, row.entity_id) in pairs:
-                found[(row.party_id, row.entity_id)] = row  # ordered by id: the last one stays
-    return found
-
-
-def _reason(previous: Any, party: Party, entity_json: str) -> str:
-    if previous is None:
-        return "new hit"
-    parts = []
-    if previous.entity_snapshot != entity_json:
-        fields = changed_fields(json.loads(previous.entity_snapshot), json.loads(entity_json))
-        parts.append(f"list entry changed ({', '.join(fields) or 'record'})")
-    before = json.loads(previous.party_snapshot)
-    party_fields = [
-        k for k in ("name", "type", "country", "date_of_birth", "id_number") if before.get(k) != getattr(party, k)
-    ]
-    if party_fields:
-        parts.append(f"party changed ({', '.join(party_fields)})")
-    status = f" since alert {previous.id} ({previous.status})"
-    return ("; ".join(parts) or "re-screened") + status
