@@ -46,6 +46,7 @@ from proscribe.workflow.monitor import run_monitor
 from proscribe.workflow.parties import Party, import_register
 from proscribe.workflow.register_index import FILE_NAME
 from proscribe.workflow.tables import party_screenings
+from screening import baseline_ops_per_second  # this folder's screening benchmark: the same reference
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -164,6 +165,7 @@ def main() -> None:
         print(seconds, screened)
         return
     print(f"register: {args.parties:,} parties; runs: {args.runs}; {'a new process' if args.fresh else 'in process'}")
+    print(f"reference loop on this machine: {baseline_ops_per_second() / 1e6:.1f} M iterations/s (its speed now)")
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         updates = []
