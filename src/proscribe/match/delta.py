@@ -115,6 +115,11 @@ class ChangedEntries:
     def __len__(self) -> int:
         return len(self.entity_numbers)
 
+    @property
+    def words(self) -> frozenset[int]:
+        """The vocabulary ids of the changed names' words (and of pairs of them written together)."""
+        return self._allowed
+
     def reaches(self, tokens: tuple[Token, ...]) -> bool:
         """Whether one query token, or two adjacent ones written together, reaches a changed word: a query
         none of whose tokens (or pairs) does cannot match, bar an identifier (see ``identifiers``)."""

@@ -141,9 +141,13 @@ class RegisterIndex:
         """Ids of the parties the delta bound keeps (``ChangedEntries.may_match`` on each party's kept forms
         and facts): what a run must screen, found without reading the register from the store."""
         bound = changed.numbered(self.tokens)
+        # A change with fewer words than the register names its candidates from its own side, cheaply; a
+        # larger one reaches most parties anyway, and the bound drops one none of whose words reach it at once.
+        small = len(changed.words) < len(self.tokens)
+        parties = sorted(self._candidates(bound)) if small else range(len(self.party_ids))
         return {
             self.party_ids[party]
-            for party in sorted(self._candidates(bound))
+            for party in parties
             if bound.may_match(self.party_forms[party], QueryFacts(*self.party_facts[party]))
         }
 
