@@ -14,7 +14,8 @@ the index's deletion map (the bulk of its file) is never read.
 A query word whose own symbols changed between the editions (the index's name
 equivalences grew or shrank) keeps the entries that still hold and gains the
 listed words sharing a new symbol: symbols only ever add similarity
-(``keys.token_similarity``), so nothing else can change. The maps are those
+(``keys.token_similarity``), and a word alike by its letters or sound is met by
+a lookup key whatever its symbols (``lookup_keys``), so nothing else can change. The maps are those
 ``ScreeningIndex.find_neighbours`` gives (a word's keyed lookup), whichever way
 a screening looks the word up; ``tests/match/test_carried.py`` checks them
 against it.
@@ -101,13 +102,14 @@ class CarriedMaps:
             token = tokens[number]
             symbols = _symbols(index, token)
             moved = symbols != symbols_then
+            symbol_set = frozenset(symbols)
             found: TokenMap = {}
             for old_id, hit in old.items():
                 now = now_of[old_id]
                 if now is None:
                     continue
                 if moved:
-                    hit = _similarity(index, token, frozenset(symbols), now)
+                    hit = _similarity(index, token, symbol_set, now)
                     if hit[0] <= 0:
                         continue
                 found[now] = hit
@@ -117,7 +119,7 @@ class CarriedMaps:
                         continue
                     for vocab_id in index.symbol_map.get(symbol, ()):
                         if vocab_id not in fresh and vocab_id not in found:
-                            hit = _similarity(index, token, frozenset(symbols), vocab_id)
+                            hit = _similarity(index, token, symbol_set, vocab_id)
                             if hit[0] > 0:
                                 found[vocab_id] = hit
             maps[number] = (symbols, found)

@@ -35,7 +35,11 @@ query that uses the token; only names reached by two or more of a query's
 tokens are added up one by one. A small change is looked up through key maps
 of its own words, and :meth:`ChangedEntries.reaching` finds which of a whole
 register's words reach it from the change's side, so neither costs in
-proportion to the lists or the register.
+proportion to the lists or the register. A run that carries its register's
+neighbour maps from the last edition (:mod:`~proscribe.match.carried`) passes
+them as ``known``, and then looks no word up at all. :class:`NumberedQueries`
+runs the same check on queries written as numbers into a register's distinct
+words, so that a word is weighed and reached once, whoever uses it.
 """
 
 from __future__ import annotations
@@ -86,7 +90,6 @@ class ChangedEntries:
         self.identifiers = frozenset(value for entity in entities for value in index.entity_facts[entity][3] if value)
         names = [n for n, entity in enumerate(index.name_entity) if entity in entities]
         self._unmatched_total: dict[int, float] = {}
-        # per vocabulary id: (name, the listed weight one alignment with it covers, that weight unmatched)
         # per vocabulary id: (name, the listed weight one alignment with it covers, that weight unmatched less
         # the name's whole unmatched weight); a name holding the word at two places has the second in _extra
         self._postings: dict[int, list[tuple[int, float, float]]] = {}

@@ -244,8 +244,9 @@ def _keep_words(
 ) -> None:
     """Leave the register's words for the next run (a cache: failing to write it only slows that run).
 
-    With ``screener`` (which screened every party in full, so it holds most words' maps already), the
-    words' neighbour maps are kept too, for the next run to carry over to the next edition.
+    With ``screener`` (which screened every party in full, or took the last kept words' maps, so it holds
+    most words' maps already), the words' neighbour maps are kept too, for the next run to carry over to
+    the next edition.
     """
     try:
         if words is not None:
