@@ -110,6 +110,19 @@ def _first_run(cli: Callable[..., CliResult], tmp_path: Path) -> Callable[..., C
     return cli
 
 
+def _first_run_words(home: Path) -> RegisterIndex | None:
+    """The words the first run kept, read as the next run reads them (the embedded store of ``home``)."""
+    engine = open_engine(f"sqlite:///{home / 'proscribe.db'}")
+    with engine.connect() as connection:
+        first = connection.execute(text("select id, started_at from monitor_runs")).one()
+        started = (
+            first.started_at if isinstance(first.started_at, datetime) else datetime.fromisoformat(first.started_at)
+        )
+        words = RegisterIndex.load(home / "index", run_key(first.id, started), register_mark(connection))
+    engine.dispose()
+    return words
+
+
 @pytest.fixture
 def monitored(cli: Callable[..., CliResult], tmp_path: Path) -> Callable[..., CliResult]:
     """:func:`_first_run` on the embedded store and on the real PostgreSQL server."""
@@ -126,15 +139,8 @@ def test_a_run_on_the_kept_words_raises_what_a_run_reading_the_register_raises(
     shutil.copytree(home, reading)
     (reading / "index" / FILE_NAME).unlink()  # this copy must read the whole register
 
-    engine = open_engine(f"sqlite:///{home / 'proscribe.db'}")
-    with engine.connect() as connection:
-        first = connection.execute(text("select id, started_at from monitor_runs")).one()
-        started = (
-            first.started_at if isinstance(first.started_at, datetime) else datetime.fromisoformat(first.started_at)
-        )
-        words = RegisterIndex.load(home / "index", run_key(first.id, started), register_mark(connection))
-        assert words is not None and words.neighbours is not None  # the next run uses it, with the words' maps
-    engine.dispose()
+    words = _first_run_words(home)
+    assert words is not None and words.neighbours is not None  # the next run uses it, with the words' maps
     kept = cli("monitor", "run", "--json").json()
     read = run_cli(["monitor", "run", "--json"], reading, f"sqlite:///{reading / 'proscribe.db'}").json()
     assert kept["mode"] == read["mode"] == "delta" and kept["alerts_opened"] == read["alerts_opened"] >= 1
@@ -195,4 +201,18 @@ def test_a_register_moved_on_still_carries_the_words_maps(sqlite_cli: Callable[.
     assert {"p2", "p4"} <= {party for party, _, _ in _alerts(cli)}  # Hikvision and Dahua, on the FCC list
     found = kept_maps(home / "index")
     assert found is not None and any(token.text == "dahua" for token in found[0])  # kept again, with p4's words
-    assert kept_maps(reading / "index") is None  # a run with no words at hand reads the register, keeps no maps
+    assert kept_maps(reading / "index") is not None  # a run with no maps at hand looks every word up, once
+
+
+def test_kept_words_without_maps_get_them_on_the_next_run(sqlite_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    """Kept words written without maps (by an earlier version) are not left so: the next run looks them up."""
+    cli = _first_run(sqlite_cli, tmp_path)
+    index = tmp_path / "home" / "index"
+    words = _first_run_words(tmp_path / "home")
+    assert words is not None
+    words.neighbours = None
+    words.save_run(index)
+    assert kept_maps(index) is None
+    assert cli("lists", "import", str(LISTS / "fcc")).exit_code == 0
+    assert cli("monitor", "run", "--json").json()["alerts_opened"] >= 1
+    assert kept_maps(index) is not None

@@ -184,9 +184,7 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
             editions,
         )
         audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
-    # every word's map is at hand when every party was screened, or when the last kept words' maps were carried
-    maps_at_hand = len(fully_screened) == len(register) or known is not None
-    _keep_words(settings, words, run_key(run_id, started), mark, register, forms, full if maps_at_hand else None)
+    _keep_words(settings, words, run_key(run_id, started), mark, register, forms, full)
     return report
 
 
@@ -240,29 +238,33 @@ def _keep_words(
     mark: int,
     register: list[Party],
     forms: dict[str, tuple[NameForm, ...]],
-    screener: Screener | None,
+    screener: Screener,
 ) -> None:
-    """Leave the register's words for the next run (a cache: failing to write it only slows that run).
+    """Leave the register's words, and their neighbour maps, for the next run (a cache: failing to write it
+    only slows that run).
 
-    With ``screener`` (which screened every party in full, or took the last kept words' maps, so it holds
-    most words' maps already), the words' neighbour maps are kept too, for the next run to carry over to
-    the next edition.
+    The maps come from ``screener``, which holds most of them already: it screened every party, or took
+    the maps carried from the last kept words. Words it never looked up are looked up now. When no maps
+    were kept before (the first run on kept words without them), that costs one lookup of each of the
+    register's words, once.
     """
     try:
         if words is not None:
+            if words.neighbours is None:
+                words.neighbours = _maps(screener, words.tokens, words.pairs)
             words.moved_to(run).save_run(settings.index_dir)  # the register's part stands as it is
         elif all(p.party_id in forms for p in register):
             kept = {p.party_id: forms[p.party_id] for p in register}
             facts = {p.party_id: QueryFacts.of(party_query(p)) for p in register}
             built = RegisterIndex.build(run, mark, kept, facts)
-            if screener is not None:
-                maps = CarriedMaps.of(
-                    screener.index, built.tokens, built.pairs, _looked_up(screener), _merged_up(screener)
-                )
-                built.neighbours = maps
+            built.neighbours = _maps(screener, built.tokens, built.pairs)
             built.save(settings.index_dir)
     except OSError as error:
         log.warning("cannot keep the register's words for the next monitoring run: %s", error)
+
+
+def _maps(screener: Screener, tokens: list[Token], pairs: Iterable[tuple[int, int]]) -> CarriedMaps:
+    return CarriedMaps.of(screener.index, tokens, pairs, _looked_up(screener), _merged_up(screener))
 
 
 def _carried(settings: Settings, words: RegisterIndex | None, index: ScreeningIndex) -> KnownNeighbours | None:
