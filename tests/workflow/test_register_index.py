@@ -90,6 +90,9 @@ def test_the_file_is_read_back_only_for_its_run_and_register(tmp_path: Path) -> 
     assert RegisterIndex.load(tmp_path, later, 3) is None
     (tmp_path / FILE_NAME).write_bytes(b"\x00not marshal")
     assert RegisterIndex.load(tmp_path, later, 3) is None
+    assert kept_maps(tmp_path) is None  # nor are its maps carried from a damaged file
+    (tmp_path / RUN_FILE).write_bytes(b"")
+    assert kept_maps(tmp_path) is None and RegisterIndex.load(tmp_path, later, 3) is None
     assert RegisterIndex.load(tmp_path / "absent", run, 3) is None
 
 

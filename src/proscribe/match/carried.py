@@ -79,11 +79,11 @@ class CarriedMaps:
             for left, right in pairs
             if keyed_merge(tokens[left], tokens[right])
         }
-        return cls(list(index.vocab), [tuple(s) for s in index.vocab_symbols], _merged_from(index), maps, merged)
+        return cls(list(index.vocab), [tuple(s) for s in index.vocab_symbols], index.merged_from, maps, merged)
 
     def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
         """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
-        merged_from = _merged_from(index)
+        merged_from = index.merged_from
         then = {text: number for number, text in enumerate(self.vocab)}
         fresh: set[int] = set()  # listed words new to this index, or not as they were
         now_of: list[int | None] = [None] * len(self.vocab)  # an earlier id -> the same word's id now, if unchanged
@@ -237,7 +237,3 @@ def _similarity(index: ScreeningIndex, token: Token, symbols: frozenset[str], vo
 
 def _symbols(index: ScreeningIndex, token: Token) -> tuple[str, ...]:
     return tuple(sorted(index.token_symbols(token)))
-
-
-def _merged_from(index: ScreeningIndex) -> int:
-    return 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)

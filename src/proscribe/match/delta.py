@@ -102,7 +102,7 @@ class ChangedEntries:
         # of a second to read) is not needed. Building the maps costs in proportion to the change too, so a
         # large change uses the index's own maps. Ids from ``merged_from`` on are two listed words written
         # together (keyed for fuzzy lookup only).
-        self._merged_from = 1 + max((t for tokens in index.name_tokens for t in tokens), default=-1)
+        self._merged_from = index.merged_from
         self._maps: KeyMaps | None = None
         if own_maps if own_maps is not None else len(self._allowed) <= SMALL_CHANGE:
             self._maps = key_maps(index.vocab, index.vocab_symbols, self._merged_from, self._allowed)
@@ -245,7 +245,8 @@ class ChangedEntries:
         return found
 
     def _margins(self, tokens: tuple[Token, ...], floor: float, reach: Reach | None = None) -> Margins:
-        """Per reachable name, what these tokens alone leave of the bound (see ``_form_may_match``);
+        """Per reachable name, what these tokens alone leave of the bound (see
+        ``NumberedQueries._form_may_match``);
         ``reach``: theirs, when at hand."""
         bounds = [self._bound(token) for token in tokens]
         free_q = floor * sum(b[1] for b in bounds)

@@ -30,6 +30,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,11 @@ class ScreeningIndex:
     @property
     def name_count(self) -> int:
         return len(self.name_text)
+
+    @cached_property
+    def merged_from(self) -> int:
+        """Vocabulary ids from here on are two listed words written together (keyed for fuzzy lookup only)."""
+        return 1 + max((t for tokens in self.name_tokens for t in tokens), default=-1)
 
     def facts(self, entity: int) -> Facts:
         schema, dates, countries, identifiers = self.entity_facts[entity]

@@ -90,10 +90,10 @@ def token_neighbours(
         return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
     if own is not None and stored_lookup(index, token):
         stored = index.stored_neighbours(own)
-        return stored if allowed is None else {v: hit for v, hit in stored.items() if v in allowed}
+        return _within(stored, allowed)
     carried = known.tokens.get(token) if known is not None else None
     if carried is not None:
-        return dict(carried) if allowed is None else {v: hit for v, hit in carried.items() if v in allowed}
+        return _within(carried, allowed)
     symbols = index.token_symbols(token)
     return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token), allowed, maps)
 
@@ -122,11 +122,16 @@ def merged_neighbours(
         # عبد الله / أبو بكر: a particle written apart; the joined skeleton identifies the name
         carried = known.merged.get(joined) if known is not None else None
         if carried is not None:
-            return dict(carried) if allowed is None else {v: hit for v, hit in carried.items() if v in allowed}
+            return _within(carried, allowed)
         return index.find_neighbours(joined, frozenset(), True, "merged", allowed, maps)
     # written together exactly as listed (HIK VISION / HIKVISION, MYONGC HIN / MYONG CHIN)
     own = index.vocab_index.get(joined)
     return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
+
+
+def _within(found: TokenMap, allowed: AbstractSet[int] | None) -> TokenMap:
+    """A neighbour map restricted to ``allowed`` (all of it when None)."""
+    return found if allowed is None else {v: hit for v, hit in found.items() if v in allowed}
 
 
 def keyed_merge(left: Token, right: Token) -> bool:
