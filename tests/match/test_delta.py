@@ -10,7 +10,9 @@ must drop most of the others, or it would be no use.
 from __future__ import annotations
 
 import csv
+import gc
 import random
+import weakref
 from itertools import pairwise
 
 import pytest
@@ -170,3 +172,22 @@ def test_the_tokens_reaching_a_change_found_from_its_side_are_those_each_token_f
     reaching = changed.reaching(tokens, FiledQueries.of(tokens))
     assert reaching == {number for number, token in enumerate(tokens) if changed.reaches((token,))}
     assert 20 < len(reaching) < len(tokens) / 2
+
+
+def test_the_bound_leaves_no_reference_cycle(screener_and_entities) -> None:  # type: ignore[no-untyped-def]
+    """A run frees its bound (and the index and maps it holds) as it returns: a cycle would keep them until
+    the collector's next pass, which a run holding the collector off pays for at its end."""
+    screener, entities = screener_and_entities
+    changed = ChangedEntries(screener.index, {e.id for e in entities[::5]}, screener.threshold)
+    bound = changed.numbered(())
+    bound.may_match_forms(name_forms("Kim Jong Un", "Person"), QueryFacts(None, None, None, None))
+    changed.may_match(name_forms("Kim Jong Un", "Person"), QueryFacts(None, None, None, None))
+    gone = weakref.ref(changed)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del changed, bound
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()

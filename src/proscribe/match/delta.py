@@ -29,10 +29,15 @@ listed word's), so its term takes whichever end is larger. Secondary facts add
 at most :func:`max_bonus`; weak aliases only lower a score; an exact identifier
 match is decisive and checked apart.
 
-Per query the check is cheap: each distinct token's reachable names, with the
-best margin any of them leaves, are computed once per run and shared by every
-query that uses the token; only names reached by two or more of a query's
-tokens are added up one by one. A small change is looked up through key maps
+A term is never counted below zero: a query token may stay unaligned, which
+adds nothing. A listed word weighs the same in every name that holds it at a
+place of the same kind, so names are filed by word and by the (weight,
+unmatched weight) of the place, and one term serves a whole group of names.
+
+Per query the check is cheap: each distinct token's reachable names, with their
+terms and the best margin any of them leaves, are computed once per run and
+shared by every query that uses the token; only names reached by two or more
+of a query's tokens are added up, and that in whole columns at once. A small change is looked up through key maps
 of its own words, and :meth:`ChangedEntries.reaching` finds which of a whole
 register's words reach it from the change's side, so neither costs in
 proportion to the lists or the register. A run that carries its register's
@@ -44,8 +49,9 @@ words, so that a word is weighed and reached once, whoever uses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from itertools import pairwise
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise, repeat
+from operator import add, itemgetter, sub
 
 from proscribe.match.features import (
     MERGED_FACTOR,
@@ -62,7 +68,7 @@ from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import token_mode, token_weight
 from proscribe.match.search import KnownNeighbours, merged_neighbours, stored_lookup, token_neighbours
 
-Margins = tuple[dict[int, float], float]  # per name margin, and the best of them
+Terms = tuple[dict[int, float], float]  # per name the best positive term, and the best margin of any name
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
 SMALL_CHANGE = 5_000  # changed words (and pairs written together) looked up through maps of their own
 Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs unmatched, whether exact
@@ -90,13 +96,14 @@ class ChangedEntries:
         self.identifiers = frozenset(value for entity in entities for value in index.entity_facts[entity][3] if value)
         names = [n for n, entity in enumerate(index.name_entity) if entity in entities]
         self._unmatched_total: dict[int, float] = {}
-        # per vocabulary id: (name, the listed weight one alignment with it covers, that weight unmatched less
-        # the name's whole unmatched weight); a name holding the word at two places has the second in _extra
-        self._postings: dict[int, list[tuple[int, float, float]]] = {}
-        self._extra: dict[int, list[tuple[int, float, float]]] = {}
+        # per vocabulary id and (the listed weight one alignment with it covers, that weight unmatched): the
+        # names holding it so; a name holding the word at two places of different weights is in two groups
+        filed: dict[int, dict[tuple[float, float], list[int]]] = {}
         for name in names:
-            self._add_name(name)
-        self._allowed = frozenset(self._postings)
+            self._add_name(name, filed)
+        self._places = {v: [(w, u, tuple(names)) for (w, u), names in groups.items()] for v, groups in filed.items()}
+        self._allowed = frozenset(self._places)
+        self._scaled_totals: dict[float, dict[int, float]] = {}
         # Query words are looked up among the changed words only. For a small change, through key maps over
         # those words: a lookup then costs in proportion to the change, and the index's deletion map (a fifth
         # of a second to read) is not needed. Building the maps costs in proportion to the change too, so a
@@ -109,11 +116,10 @@ class ChangedEntries:
         # An unlisted query word weighs as its closest listed neighbour, which may be a merged spelling whose
         # rarity (its parts' sum) exceeds a listed word's: no neighbour weighs more than the rarest entry.
         self._highest_rarity = max(index.max_rarity, max(index.rarity, default=0.0))
-        self._initials = {index.vocab[v]: v for v in self._postings if len(index.vocab[v]) == 1}
+        self._initials = {index.vocab[v]: v for v in self._places if len(index.vocab[v]) == 1}
         self._heaviest = max((max(w, default=0.0) for w in index.name_weights), default=0.0)
         self._reaches: dict[tuple[Token, ...], Reach] = {}
         self._bounds: dict[Token, Bound] = {}
-        self._numbered = NumberedQueries(self)
 
     def __len__(self) -> int:
         return len(self.entity_numbers)
@@ -128,25 +134,22 @@ class ChangedEntries:
         none of whose tokens (or pairs) does cannot match, bar an identifier (see ``identifiers``)."""
         return bool(self._reach(tokens))
 
-    def _add_name(self, name: int) -> None:
+    def _add_name(self, name: int, filed: dict[int, dict[tuple[float, float], list[int]]]) -> None:
         index = self.index
         weights = index.name_weights[name]
         unmatched = [
             w * UNMATCHED_KIND_WEIGHT.get(KIND_NAMES[code], 1.0)
             for w, code in zip(weights, index.name_kinds[name], strict=True)
         ]
-        total = self._unmatched_total[name] = sum(unmatched)
+        self._unmatched_total[name] = sum(unmatched)
         # the places one alignment with this word (or two written together) may cover: a place met twice counts once
         places = {(v, weights[j], unmatched[j]) for j, v in enumerate(index.name_tokens[name])}
         places.update(
             (v, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])
             for j, v in enumerate(index.name_merged[name])
         )
-        seen: set[int] = set()
-        for vocab_id, weight, free in sorted(places):
-            target = self._extra if vocab_id in seen else self._postings
-            target.setdefault(vocab_id, []).append((name, weight, free - total))
-            seen.add(vocab_id)
+        for vocab_id, weight, free in places:
+            filed.setdefault(vocab_id, {}).setdefault((weight, free), []).append(name)
 
     def reaching(self, tokens: Sequence[Token], filed: FiledQueries) -> set[int]:
         """The numbers of ``tokens`` (filed under their lookup keys in ``filed``) that reach a changed word:
@@ -244,34 +247,43 @@ class ChangedEntries:
             self._reaches[tokens] = found
         return found
 
-    def _margins(self, tokens: tuple[Token, ...], floor: float, reach: Reach | None = None) -> Margins:
-        """Per reachable name, what these tokens alone leave of the bound (see
-        ``NumberedQueries._form_may_match``);
-        ``reach``: theirs, when at hand."""
+    def _terms(self, tokens: tuple[Token, ...], floor: float, reach: Reach | None = None) -> Terms:
+        """Per reachable name, the best positive term these tokens can add to the bound (see
+        ``NumberedQueries._form_may_match``), and the best margin they leave alone; ``reach``: theirs, when at hand.
+        """
         bounds = [self._bound(token) for token in tokens]
         free_q = floor * sum(b[1] for b in bounds)
         # a query token (or two written together) aligns once: with the best word it reaches in the name
-        margins: dict[int, float] = {}
+        scored: list[tuple[float, tuple[int, ...]]] = []
         for vocab_id, sim in (self._reach(tokens) if reach is None else reach).items():
             gain = sim - floor
             # an unlisted word's weight lies between nothing and its bound: take the larger end
             part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
-            found = {name: part + gain * weight + floor * spare for name, weight, spare in self._postings[vocab_id]}
-            for name, weight, spare in self._extra.get(vocab_id, ()):
-                found[name] = max(found[name], part + gain * weight + floor * spare)
-            if len(found) > len(margins):
-                margins, found = found, margins
-            for name, value in found.items():
-                if value > margins.get(name, -1e300):
-                    margins[name] = value
-        return margins, max(margins.values(), default=float("-inf"))
+            for weight, free, names in self._places[vocab_id]:
+                term = part + gain * weight + floor * free
+                if term > 0:
+                    scored.append((term, names))
+        scored.sort(key=itemgetter(0))  # the larger terms are written last: each name keeps its best
+        terms: dict[int, float] = {}
+        for term, names in scored:
+            terms.update(dict.fromkeys(names, term))
+        scaled = self._scaled_total(floor)
+        return terms, max(map(sub, terms.values(), map(scaled.__getitem__, terms)), default=float("-inf"))
+
+    def _scaled_total(self, floor: float) -> dict[int, float]:
+        """Per changed name, ``floor`` times its whole unmatched weight; cached."""
+        found = self._scaled_totals.get(floor)
+        if found is None:
+            found = self._scaled_totals[floor] = {name: floor * u for name, u in self._unmatched_total.items()}
+        return found
 
     # -- the decision ---------------------------------------------------------------------------------------
 
     def may_match(self, forms: Sequence[NameForm], facts: QueryFacts) -> bool:
-        """False only when no name of the changed entities can reach the threshold for this query."""
-        numbered = self._numbered
-        return numbered.may_match([numbered.numbers(form.tokens) for form in forms], facts)
+        """False only when no name of the changed entities can reach the threshold for this query. A caller
+        checking many queries keeps one :meth:`numbered` and asks its :meth:`~NumberedQueries.may_match_forms`,
+        which finds each word's reach once for all of them."""
+        return self.numbered(()).may_match_forms(forms, facts)
 
     def numbered(self, tokens: Sequence[Token]) -> NumberedQueries:
         """The bound for queries written as numbers into ``tokens`` (a register's distinct words)."""
@@ -281,7 +293,7 @@ class ChangedEntries:
 class NumberedQueries:
     """:meth:`ChangedEntries.may_match` for queries written as numbers into one list of distinct tokens.
 
-    A register repeats its words, so each word's reach, weights and margins are found once per number,
+    A register repeats its words, so each word's reach, weights and terms are found once per number,
     and a query then costs a few list reads (no token is hashed again).
     """
 
@@ -293,7 +305,7 @@ class NumberedQueries:
         self._facts: list[tuple[float, float, bool, bool] | None] = []
         self._pairs: dict[tuple[int, int], bool] = {}
         self._pair_reach: dict[tuple[int, int], Reach] = {}
-        self._margins: dict[tuple[int, int, float], Margins] = {}
+        self._terms: dict[tuple[int, int, float], Terms] = {}
         self.numbers(tokens)
 
     def numbers(self, tokens: Iterable[Token]) -> tuple[int, ...]:
@@ -329,6 +341,10 @@ class NumberedQueries:
                 self._pair_reach[(left, right)] = reach
         return found
 
+    def may_match_forms(self, forms: Sequence[NameForm], facts: QueryFacts) -> bool:
+        """:meth:`may_match` for a query's forms as they are, numbering their words."""
+        return self.may_match([self.numbers(form.tokens) for form in forms], facts)
+
     def may_match(self, forms: Sequence[Sequence[int]], facts: QueryFacts) -> bool:
         """False only when no name of the changed entities can reach the threshold for this query."""
         changed = self.changed
@@ -337,23 +353,23 @@ class NumberedQueries:
         floor = max(0.0, changed.threshold - max_bonus(facts))
         return any(self._form_may_match(form, floor) for form in forms)
 
-    def _part_margins(self, left: int, right: int, floor: float) -> Margins:
+    def _part_terms(self, left: int, right: int, floor: float) -> Terms:
         key = (left, right, floor)
-        found = self._margins.get(key)
+        found = self._terms.get(key)
         if found is None:
             if right < 0:
-                found = self.changed._margins((self.tokens[left],), floor)
+                found = self.changed._terms((self.tokens[left],), floor)
             else:
                 pair = (self.tokens[left], self.tokens[right])
-                found = self.changed._margins(pair, floor, self._pair_reach[(left, right)])
-            self._margins[key] = found
+                found = self.changed._terms(pair, floor, self._pair_reach[(left, right)])
+            self._terms[key] = found
         return found
 
     def _form_may_match(self, form: Sequence[int], floor: float) -> bool:
         """The bound, per name: the aligned pairs' terms reach ``F * (U + U_name)`` (see the module docstring).
 
-        Each group's margin is its best term ``(s - F)(a + b) + F * (u_a + u_b)`` less ``F * U_name``; a name reached by
-        several groups adds their margins (and gives back the ``F * U_name`` counted once too often).
+        Each group (a token, or two written together) adds its best term ``(s - F)(a + b) + F * (u_a + u_b)``
+        for the name, or nothing; a name must be reached by two groups unless one alone leaves a margin.
         Initials can align with any listed word they begin, so they count as matched against a word of
         the heaviest weight. What is left of the query's unmatched weight must be covered.
         """
@@ -372,26 +388,28 @@ class NumberedQueries:
             else:
                 unmatched_total += free
         need = floor * unmatched_total - initial_credit - 1e-9
-        tables = [self._part_margins(left, right, floor) for left, right in parts]
+        if need <= 0:  # initials' credit covers it all: a name some group reaches passes with terms of nothing
+            return True
+        tables = [self._part_terms(left, right, floor) for left, right in parts]
         if any(best >= need for _, best in tables):
             return True
         if len(tables) < 2:
             return False
-        tables.sort(key=lambda table: len(table[0]))  # an intersection costs its left side: the smaller
-        shared: set[int] = set()
-        for k in range(1, len(tables)):
-            larger = tables[k][0].keys()
-            for j in range(k):
-                shared.update(tables[j][0].keys() & larger)
-        total_of = self.changed._unmatched_total
-        for name in shared:
-            total = 0.0
-            count = 0
-            for margins, _best in tables:
-                margin = margins.get(name)
-                if margin is not None:
-                    total += margin
-                    count += 1
-            if total + (count - 1) * floor * total_of[name] >= need:
-                return True
-        return False
+        columns = sorted((terms for terms, _ in tables), key=len)  # an intersection costs its left side
+        if len(columns) == 2:
+            shared = columns[0].keys() & columns[1].keys()
+        else:
+            shared = set()
+            for k in range(1, len(columns)):
+                larger = columns[k].keys()
+                for j in range(k):
+                    shared.update(columns[j].keys() & larger)
+        if not shared:
+            return False
+        names = tuple(shared)
+        scaled = self.changed._scaled_total(floor)
+        totals: Iterator[float] = map(sub, map(columns[0].get, names, repeat(0.0)), map(scaled.__getitem__, names))
+        for terms in columns[1:]:
+            totals = map(add, totals, map(terms.get, names, repeat(0.0)))
+        best: float = max(totals)
+        return best >= need

@@ -160,7 +160,8 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
                 refreshed.append(party)
             forms[party.party_id] = found
         if words is None:
-            others = [p for p in others if changed.may_match(forms[p.party_id], QueryFacts.of(party_query(p)))]
+            bound = changed.numbered(())
+            others = [p for p in others if bound.may_match_forms(forms[p.party_id], QueryFacts.of(party_query(p)))]
         kept = others
         hits += screen_parties(full, kept, threshold, forms, only=frozenset(delta))
         considered = max(considered, len(changed))
