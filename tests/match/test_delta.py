@@ -13,6 +13,7 @@ import csv
 import gc
 import random
 import weakref
+from collections.abc import Iterator, Mapping
 from itertools import pairwise
 
 import pytest
@@ -20,12 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proscribe.match import Query, Screener, build_index
+from proscribe.match.carried import keyed, keyed_neighbours
 from proscribe.match.delta import ChangedEntries
 from proscribe.match.features import QueryFacts
-from proscribe.match.index import key_maps
+from proscribe.match.index import ScreeningIndex, key_maps
 from proscribe.match.lookup_keys import FiledQueries
-from proscribe.match.normalize import name_forms
-from proscribe.match.search import merged_neighbours, token_neighbours
+from proscribe.match.normalize import Token, name_forms
+from proscribe.match.search import KnownNeighbours, TokenMap, merged_neighbours, token_neighbours
 from proscribe.model import Entity
 from proscribe.sources import FORMATS
 from proscribe.sources.detect import scan
@@ -40,14 +42,36 @@ def screener_and_entities() -> tuple[Screener, list[Entity]]:
     return Screener(build_index(entities)), entities
 
 
-@pytest.fixture(scope="module", params=[True, False], ids=["own key maps", "the index's key maps"])
+class _Carried(Mapping[Token, TokenMap]):
+    """Every keyed word's neighbour map, as a run carrying its register's maps holds them (``match.carried``
+    checks that carried maps are these)."""
+
+    def __init__(self, index: ScreeningIndex) -> None:
+        self.index = index
+
+    def __getitem__(self, token: Token) -> TokenMap:
+        if not keyed(token):
+            raise KeyError(token)
+        return keyed_neighbours(self.index, token)
+
+    def __iter__(self) -> Iterator[Token]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+@pytest.fixture(scope="module", params=["own", "index", "carried"], ids=["own key maps", "the index's", "carried"])
 def setting(
     request: pytest.FixtureRequest, screener_and_entities: tuple[Screener, list[Entity]]
 ) -> tuple[Screener, ChangedEntries, frozenset[str], list[Entity]]:
-    """Query words looked up through key maps over the changed words (a small change), or the index's."""
+    """Query words looked up through key maps over the changed words (a small change), or the index's, or
+    their maps at hand (carried: then an unlisted word weighs exactly as screening weighs it)."""
     screener, entities = screener_and_entities
     changed_ids = frozenset(e.id for e in entities[::5])
-    changed = ChangedEntries(screener.index, changed_ids, screener.threshold, own_maps=request.param)
+    index = screener.index
+    known = KnownNeighbours(_Carried(index), {}) if request.param == "carried" else None
+    changed = ChangedEntries(index, changed_ids, screener.threshold, own_maps=request.param == "own", known=known)
     return screener, changed, changed_ids, entities
 
 

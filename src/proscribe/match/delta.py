@@ -23,9 +23,10 @@ twice, which only loosens the bound. A query token "reaches" a listed word
 when its neighbour map (the same lookups a full screening does, limited to the
 changed entries' vocabulary) holds it, with the map's similarity; words written
 together lose ``MERGED_FACTOR`` in scoring and are bounded without it. An
-unlisted query word weighs as its closest listed neighbour, between nothing and
-the rarest entry's rarity (a merged spelling's, its parts' sum, may exceed a
-listed word's), so its term takes whichever end is larger. Secondary facts add
+unlisted query word weighs as its closest listed neighbour in its whole map:
+exactly that when the map is at hand (carried), else anything between nothing
+and the rarest entry's rarity (a merged spelling's, its parts' sum, may exceed
+a listed word's), and its term takes whichever end is larger. Secondary facts add
 at most :func:`max_bonus`; weak aliases only lower a score; an exact identifier
 match is decisive and checked apart.
 
@@ -66,7 +67,7 @@ from proscribe.match.keys import token_similarity
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import token_mode, token_weight
-from proscribe.match.search import KnownNeighbours, merged_neighbours, stored_lookup, token_neighbours
+from proscribe.match.search import KnownNeighbours, TokenMap, merged_neighbours, stored_lookup, token_neighbours
 
 Terms = tuple[dict[int, float], float]  # per name the best positive term, and the best margin of any name
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
@@ -226,11 +227,16 @@ class ChangedEntries:
         if found is None:
             own = self.index.vocab_index.get(token.text)
             free = UNMATCHED_KIND_WEIGHT.get(token.kind.value, 1.0)
+            whole = self._whole_map(token) if own is None else None
             if own is not None:
                 weight = token_weight(token, self.index.rarity[own])
                 found = (weight, weight * free, True)
-            else:
-                # An unlisted word weighs its closest listed neighbour's rarity matched, the maximum unmatched.
+            elif whole is not None:
+                # An unlisted word weighs its closest listed neighbour's rarity matched, the maximum unmatched;
+                # with its whole map at hand, the screening's own weight.
+                weight = token_weight(token, self.index.token_rarity(token.text, whole))
+                found = (weight, token_weight(token, self.index.max_rarity) * free, True)
+            else:  # no map at hand: the closest neighbour weighs at most the rarest entry
                 found = (
                     token_weight(token, self._highest_rarity),
                     token_weight(token, self.index.max_rarity) * free,
@@ -238,6 +244,12 @@ class ChangedEntries:
                 )
             self._bounds[token] = found
         return found
+
+    def _whole_map(self, token: Token) -> TokenMap | None:
+        """An unlisted word's neighbour map in the whole index, when it costs no lookup (None otherwise)."""
+        if len(token.text) == 1 or not token.text.isalpha():
+            return {}  # a single letter or a number: listed as it is, or not at all
+        return self.known.tokens.get(token) if self.known is not None else None
 
     def _reach(self, tokens: tuple[Token, ...]) -> Reach:
         """The changed words one query token, or two written together, can align with; cached."""
