@@ -73,6 +73,9 @@ Terms = tuple[dict[int, float], float]  # per name the best positive term, and t
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
 SMALL_CHANGE = 5_000  # changed words (and pairs written together) looked up through maps of their own
 Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs unmatched, whether exact
+# names holding a word at places of one weight: (that weight, unmatched, the names, their least whole unmatched)
+Group = tuple[float, float, tuple[int, ...], float]
+Facts = tuple[Bound, bool, Reach]  # a query token's bound, whether it is an initial, the changed words it reaches
 
 
 class ChangedEntries:
@@ -100,9 +103,14 @@ class ChangedEntries:
         # per vocabulary id and (the listed weight one alignment with it covers, that weight unmatched): the
         # names holding it so; a name holding the word at two places of different weights is in two groups
         filed: dict[int, dict[tuple[float, float], list[int]]] = {}
+        factors = {code: UNMATCHED_KIND_WEIGHT.get(kind, 1.0) for code, kind in KIND_NAMES.items()}
         for name in names:
-            self._add_name(name, filed)
-        self._places = {v: [(w, u, tuple(names)) for (w, u), names in groups.items()] for v, groups in filed.items()}
+            self._add_name(name, filed, factors)
+        totals = self._unmatched_total
+        self._places: dict[int, list[Group]] = {
+            v: [(w, u, tuple(names), min(map(totals.__getitem__, names))) for (w, u), names in groups.items()]
+            for v, groups in filed.items()
+        }
         self._allowed = frozenset(self._places)
         self._scaled_totals: dict[float, dict[int, float]] = {}
         # Query words are looked up among the changed words only. For a small change, through key maps over
@@ -120,7 +128,6 @@ class ChangedEntries:
         self._initials = {index.vocab[v]: v for v in self._places if len(index.vocab[v]) == 1}
         self._heaviest = max((max(w, default=0.0) for w in index.name_weights), default=0.0)
         self._reaches: dict[tuple[Token, ...], Reach] = {}
-        self._bounds: dict[Token, Bound] = {}
 
     def __len__(self) -> int:
         return len(self.entity_numbers)
@@ -135,13 +142,13 @@ class ChangedEntries:
         none of whose tokens (or pairs) does cannot match, bar an identifier (see ``identifiers``)."""
         return bool(self._reach(tokens))
 
-    def _add_name(self, name: int, filed: dict[int, dict[tuple[float, float], list[int]]]) -> None:
+    def _add_name(
+        self, name: int, filed: dict[int, dict[tuple[float, float], list[int]]], factors: dict[str, float]
+    ) -> None:
+        """``factors``: per kind code, the share of its weight a token of that kind weighs unmatched."""
         index = self.index
         weights = index.name_weights[name]
-        unmatched = [
-            w * UNMATCHED_KIND_WEIGHT.get(KIND_NAMES[code], 1.0)
-            for w, code in zip(weights, index.name_kinds[name], strict=True)
-        ]
+        unmatched = [w * factors[code] for w, code in zip(weights, index.name_kinds[name], strict=True)]
         self._unmatched_total[name] = sum(unmatched)
         # the places one alignment with this word (or two written together) may cover: a place met twice counts once
         places = {(v, weights[j], unmatched[j]) for j, v in enumerate(index.name_tokens[name])}
@@ -222,28 +229,20 @@ class ChangedEntries:
 
     def _bound(self, token: Token) -> Bound:
         """(most it can weigh matched, what it weighs unmatched, whether the first is exact), as the screening
-        sides weigh it; cached."""
-        found = self._bounds.get(token)
-        if found is None:
-            own = self.index.vocab_index.get(token.text)
-            free = UNMATCHED_KIND_WEIGHT.get(token.kind.value, 1.0)
-            whole = self._whole_map(token) if own is None else None
-            if own is not None:
-                weight = token_weight(token, self.index.rarity[own])
-                found = (weight, weight * free, True)
-            elif whole is not None:
-                # An unlisted word weighs its closest listed neighbour's rarity matched, the maximum unmatched;
-                # with its whole map at hand, the screening's own weight.
-                weight = token_weight(token, self.index.token_rarity(token.text, whole))
-                found = (weight, token_weight(token, self.index.max_rarity) * free, True)
-            else:  # no map at hand: the closest neighbour weighs at most the rarest entry
-                found = (
-                    token_weight(token, self._highest_rarity),
-                    token_weight(token, self.index.max_rarity) * free,
-                    False,
-                )
-            self._bounds[token] = found
-        return found
+        sides weigh it."""
+        own = self.index.vocab_index.get(token.text)
+        free = UNMATCHED_KIND_WEIGHT.get(token.kind.value, 1.0)
+        if own is not None:
+            weight = token_weight(token, self.index.rarity[own])
+            return weight, weight * free, True
+        unmatched = token_weight(token, self.index.max_rarity) * free
+        whole = self._whole_map(token)
+        if whole is not None:
+            # An unlisted word weighs its closest listed neighbour's rarity matched, the maximum unmatched;
+            # with its whole map at hand, the screening's own weight.
+            return token_weight(token, self.index.token_rarity(token.text, whole)), unmatched, True
+        # no map at hand: the closest neighbour weighs at most the rarest entry
+        return token_weight(token, self._highest_rarity), unmatched, False
 
     def _whole_map(self, token: Token) -> TokenMap | None:
         """An unlisted word's neighbour map in the whole index, when it costs no lookup (None otherwise)."""
@@ -259,28 +258,29 @@ class ChangedEntries:
             self._reaches[tokens] = found
         return found
 
-    def _terms(self, tokens: tuple[Token, ...], floor: float, reach: Reach | None = None) -> Terms:
-        """Per reachable name, the best positive term these tokens can add to the bound (see
-        ``NumberedQueries._form_may_match``), and the best margin they leave alone; ``reach``: theirs, when at hand.
-        """
-        bounds = [self._bound(token) for token in tokens]
+    def _terms(self, bounds: Sequence[Bound], reach: Reach, floor: float) -> Terms:
+        """Per name ``reach`` meets, the best positive term one query token (or two written together, with
+        these ``bounds``) can add to the bound (see ``NumberedQueries._form_may_match``), and the best margin
+        it leaves alone: a name's margin is its best term less ``floor`` times its whole unmatched weight, so
+        the best is found per group, from the group's least such weight."""
         free_q = floor * sum(b[1] for b in bounds)
         # a query token (or two written together) aligns once: with the best word it reaches in the name
         scored: list[tuple[float, tuple[int, ...]]] = []
-        for vocab_id, sim in (self._reach(tokens) if reach is None else reach).items():
+        best = float("-inf")
+        for vocab_id, sim in reach.items():
             gain = sim - floor
             # an unlisted word's weight lies between nothing and its bound: take the larger end
             part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
-            for weight, free, names in self._places[vocab_id]:
+            for weight, free, names, least in self._places[vocab_id]:
                 term = part + gain * weight + floor * free
                 if term > 0:
                     scored.append((term, names))
+                    best = max(best, term - floor * least)
         scored.sort(key=itemgetter(0))  # the larger terms are written last: each name keeps its best
         terms: dict[int, float] = {}
         for term, names in scored:
             terms.update(dict.fromkeys(names, term))
-        scaled = self._scaled_total(floor)
-        return terms, max(map(sub, terms.values(), map(scaled.__getitem__, terms)), default=float("-inf"))
+        return terms, best
 
     def _scaled_total(self, floor: float) -> dict[int, float]:
         """Per changed name, ``floor`` times its whole unmatched weight; cached."""
@@ -313,8 +313,8 @@ class NumberedQueries:
         self.changed = changed
         self.tokens: list[Token] = []
         self._number: dict[Token, int] = {}
-        # per number, found when first needed: (most it weighs matched, unmatched, an initial, reaches)
-        self._facts: list[tuple[float, float, bool, bool] | None] = []
+        # per number, found when first needed: (its bound, an initial, the changed words it reaches)
+        self._facts: list[Facts | None] = []
         self._pairs: dict[tuple[int, int], bool] = {}
         self._pair_reach: dict[tuple[int, int], Reach] = {}
         self._terms: dict[tuple[int, int, float], Terms] = {}
@@ -332,16 +332,16 @@ class NumberedQueries:
             found.append(number)
         return tuple(found)
 
-    def _fill(self, number: int) -> tuple[float, float, bool, bool]:
+    def _fill(self, number: int) -> Facts:
         token = self.tokens[number]
-        weight, free, _exact = self.changed._bound(token)
-        found = (weight, free, len(token.text) == 1 and not token.syllable, bool(self.changed._reach((token,))))
+        changed = self.changed
+        found = (changed._bound(token), len(token.text) == 1 and not token.syllable, changed._token_reach(token))
         self._facts[number] = found
         return found
 
     def reaches(self, number: int) -> bool:
         """Whether this token reaches a changed word."""
-        return (self._facts[number] or self._fill(number))[3]
+        return bool((self._facts[number] or self._fill(number))[2])
 
     def pair_reaches(self, left: int, right: int) -> bool:
         """Whether these two adjacent tokens, written together, reach a changed word."""
@@ -369,11 +369,13 @@ class NumberedQueries:
         key = (left, right, floor)
         found = self._terms.get(key)
         if found is None:
+            facts = self._facts
             if right < 0:
-                found = self.changed._terms((self.tokens[left],), floor)
+                bound, _initial, reach = facts[left] or self._fill(left)
+                found = self.changed._terms((bound,), reach, floor)
             else:
-                pair = (self.tokens[left], self.tokens[right])
-                found = self.changed._terms(pair, floor, self._pair_reach[(left, right)])
+                bounds = ((facts[left] or self._fill(left))[0], (facts[right] or self._fill(right))[0])
+                found = self.changed._terms(bounds, self._pair_reach[(left, right)], floor)
             self._terms[key] = found
         return found
 
@@ -387,14 +389,14 @@ class NumberedQueries:
         """
         known = self._facts
         facts = [known[number] or self._fill(number) for number in form]
-        parts = [(number, -1) for number, fact in zip(form, facts, strict=True) if fact[3]]
+        parts = [(number, -1) for number, fact in zip(form, facts, strict=True) if fact[2]]
         parts += [pair for pair in pairwise(form) if self.pair_reaches(*pair)]
         if not parts:
             return False
         heaviest = self.changed._heaviest
         unmatched_total = 0.0
         initial_credit = 0.0
-        for weight, free, initial, _reaches in facts:
+        for (weight, free, _exact), initial, _reach in facts:
             if initial:  # its own reach is counted too: a looser bound
                 initial_credit += (1 - floor) * (weight + heaviest) + floor * heaviest
             else:
