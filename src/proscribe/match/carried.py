@@ -84,16 +84,13 @@ class CarriedMaps:
     def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
         """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
         merged_from = index.merged_from
-        then = {text: number for number, text in enumerate(self.vocab)}
+        # a listed word as it was: its text and symbols (a merged spelling's id says so by where it lies)
+        then = {key: number for number, key in enumerate(zip(self.vocab, self.vocab_symbols, strict=True))}
         fresh: set[int] = set()  # listed words new to this index, or not as they were
         now_of: list[int | None] = [None] * len(self.vocab)  # an earlier id -> the same word's id now, if unchanged
-        for vocab_id, text in enumerate(index.vocab):
-            before = then.get(text)
-            if (
-                before is None
-                or self.vocab_symbols[before] != tuple(index.vocab_symbols[vocab_id])
-                or (before >= self.merged_from) != (vocab_id >= merged_from)
-            ):
+        earlier = map(then.get, zip(index.vocab, map(tuple, index.vocab_symbols), strict=True))
+        for vocab_id, before in enumerate(earlier):
+            if before is None or (before >= self.merged_from) != (vocab_id >= merged_from):
                 fresh.add(vocab_id)
             else:
                 now_of[before] = vocab_id
@@ -103,17 +100,9 @@ class CarriedMaps:
             symbols = _symbols(index, token)
             moved = symbols != symbols_then
             symbol_set = frozenset(symbols)
-            found: TokenMap = {}
-            for old_id, hit in old.items():
-                now = now_of[old_id]
-                if now is None:
-                    continue
-                if moved:
-                    hit = _similarity(index, token, symbol_set, now)
-                    if hit[0] <= 0:
-                        continue
-                found[now] = hit
-            if moved:  # a symbol gained brings the unchanged listed words sharing it
+            found: TokenMap = {now: hit for old_id, hit in old.items() if (now := now_of[old_id]) is not None}
+            if moved:  # the entries that still hold as its symbols are now, and the words sharing a symbol gained
+                found = {v: hit for v in found if (hit := _similarity(index, token, symbol_set, v))[0] > 0}
                 for symbol in symbols:
                     if symbol.startswith("[NUM:"):
                         continue
@@ -146,12 +135,13 @@ class CarriedMaps:
         return cls(list(vocab), [tuple(s) for s in vocab_symbols], int(merged_from), maps, joined)
 
 
-def _flat(found: TokenMap) -> list[Any]:
-    return [x for vocab_id, hit in found.items() for x in (vocab_id, *hit)]
+def _flat(found: TokenMap) -> tuple[list[int], list[tuple[float, str, int]]]:
+    return list(found), list(found.values())
 
 
 def _unflat(flat: Sequence[Any]) -> TokenMap:
-    return {flat[k]: (flat[k + 1], flat[k + 2], flat[k + 3]) for k in range(0, len(flat), 4)}
+    ids, hits = flat
+    return dict(zip(ids, hits, strict=True))
 
 
 def _add_fresh(

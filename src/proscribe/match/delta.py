@@ -264,18 +264,21 @@ class ChangedEntries:
         it leaves alone: a name's margin is its best term less ``floor`` times its whole unmatched weight, so
         the best is found per group, from the group's least such weight."""
         free_q = floor * sum(b[1] for b in bounds)
+        exact_q = sum(b[0] for b in bounds if b[2])  # an unlisted word's weight lies between nothing and its
+        inexact_q = sum(b[0] for b in bounds if not b[2])  # bound: its term takes the larger end
+        places = self._places
         # a query token (or two written together) aligns once: with the best word it reaches in the name
         scored: list[tuple[float, tuple[int, ...]]] = []
         best = float("-inf")
         for vocab_id, sim in reach.items():
             gain = sim - floor
-            # an unlisted word's weight lies between nothing and its bound: take the larger end
-            part = free_q + sum(gain * weight for weight, _, exact in bounds if exact or gain > 0)
-            for weight, free, names, least in self._places[vocab_id]:
+            part = free_q + gain * (exact_q + inexact_q if gain > 0 else exact_q)
+            for weight, free, names, least in places[vocab_id]:
                 term = part + gain * weight + floor * free
                 if term > 0:
                     scored.append((term, names))
-                    best = max(best, term - floor * least)
+                    if term - floor * least > best:
+                        best = term - floor * least
         scored.sort(key=itemgetter(0))  # the larger terms are written last: each name keeps its best
         terms: dict[int, float] = {}
         for term, names in scored:
@@ -331,6 +334,22 @@ class NumberedQueries:
                 self._facts.append(None)
             found.append(number)
         return tuple(found)
+
+    def settle_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Settle at once which of these adjacent pairs (by number) cannot reach a changed word written
+        together: a register holds many pairs and few reach, and a pair not looked up by keys (see
+        ``search.keyed_merge``) reaches only the changed word it spells, so one dictionary read settles it."""
+        texts = [token.text for token in self.tokens]
+        consonantal = [token.consonantal for token in self.tokens]
+        vocab_index = self.changed.index.vocab_index
+        allowed = self.changed.words
+        settled = self._pairs
+        for pair in pairs:
+            left, right = pair
+            if pair in settled or (consonantal[left] and consonantal[right]):
+                continue  # settled already, or perhaps looked up by keys: when met
+            if vocab_index.get(texts[left] + texts[right]) not in allowed:
+                settled[pair] = False
 
     def _fill(self, number: int) -> Facts:
         token = self.tokens[number]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from proscribe.match.keys import deletions, phonetic, skeleton
@@ -99,12 +100,9 @@ class FiledQueries:
         """:meth:`finding`, given the listed word's ``filed_keys``."""
         removed, sound, skeletons = filed
         found: set[int] = set(self.shorter.get(text, ()))
-        for key in removed:
-            found.update(self.deletions.get(key, ()))
+        found.update(*map(self.deletions.get, removed, repeat(())), *map(self.skeletons.get, skeletons, repeat(())))
         if sound:
             found.update(self.sounds.get(sound, ()))
-        for key in skeletons:
-            found.update(self.skeletons.get(key, ()))
         return found
 
     def to_data(self) -> tuple[Any, ...]:

@@ -53,7 +53,7 @@ from proscribe.workflow.tables import party_versions
 
 FILE_NAME = "register.words"  # the register's part: rewritten only when the register changes
 RUN_FILE = "register.run"  # the last run's part (its key, the words' maps in its index): rewritten every run
-FORMAT = 4
+FORMAT = 5
 Facts = tuple[str | None, str | None, str | None, str | None]  # QueryFacts' fields, as stored
 
 
@@ -141,6 +141,7 @@ class RegisterIndex:
         """Ids of the parties the delta bound keeps (``ChangedEntries.may_match`` on each party's kept forms
         and facts): what a run must screen, found without reading the register from the store."""
         bound = changed.numbered(self.tokens)
+        bound.settle_pairs(self.pairs)
         # A change with fewer words than the register names its candidates from its own side, cheaply; a
         # larger one reaches most parties anyway, and the bound drops one none of whose words reach it at once.
         small = len(changed.words) < len(self.tokens)
