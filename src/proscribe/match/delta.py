@@ -50,6 +50,7 @@ words, so that a word is weighed and reached once, whoever uses it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise, repeat
 from operator import add, itemgetter, sub
@@ -67,7 +68,14 @@ from proscribe.match.keys import token_similarity
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import token_mode, token_weight
-from proscribe.match.search import KnownNeighbours, TokenMap, merged_neighbours, stored_lookup, token_neighbours
+from proscribe.match.search import (
+    KnownNeighbours,
+    TokenMap,
+    held_neighbours,
+    merged_neighbours,
+    stored_lookup,
+    token_neighbours,
+)
 
 Terms = tuple[dict[int, float], float]  # per name the best positive term, and the best margin of any name
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
@@ -100,17 +108,17 @@ class ChangedEntries:
         self.identifiers = frozenset(value for entity in entities for value in index.entity_facts[entity][3] if value)
         names = [n for n, entity in enumerate(index.name_entity) if entity in entities]
         self._unmatched_total: dict[int, float] = {}
-        # per vocabulary id and (the listed weight one alignment with it covers, that weight unmatched): the
-        # names holding it so; a name holding the word at two places of different weights is in two groups
-        filed: dict[int, dict[tuple[float, float], list[int]]] = {}
+        # per (vocabulary id, the listed weight one alignment with it covers, that weight unmatched): the names
+        # holding it so; a name holding the word at two places of different weights is in two groups
+        filed: defaultdict[tuple[int, float, float], list[int]] = defaultdict(list)
         factors = {code: UNMATCHED_KIND_WEIGHT.get(kind, 1.0) for code, kind in KIND_NAMES.items()}
         for name in names:
             self._add_name(name, filed, factors)
         totals = self._unmatched_total
-        self._places: dict[int, list[Group]] = {
-            v: [(w, u, tuple(names), min(map(totals.__getitem__, names))) for (w, u), names in groups.items()]
-            for v, groups in filed.items()
-        }
+        self._places: dict[int, list[Group]] = {}
+        for (vocab_id, weight, free), holding in filed.items():
+            group = (weight, free, tuple(holding), min(map(totals.__getitem__, holding)))
+            self._places.setdefault(vocab_id, []).append(group)
         self._allowed = frozenset(self._places)
         self._scaled_totals: dict[float, dict[int, float]] = {}
         # Query words are looked up among the changed words only. For a small change, through key maps over
@@ -143,7 +151,7 @@ class ChangedEntries:
         return bool(self._reach(tokens))
 
     def _add_name(
-        self, name: int, filed: dict[int, dict[tuple[float, float], list[int]]], factors: dict[str, float]
+        self, name: int, filed: defaultdict[tuple[int, float, float], list[int]], factors: dict[str, float]
     ) -> None:
         """``factors``: per kind code, the share of its weight a token of that kind weighs unmatched."""
         index = self.index
@@ -151,13 +159,12 @@ class ChangedEntries:
         unmatched = [w * factors[code] for w, code in zip(weights, index.name_kinds[name], strict=True)]
         self._unmatched_total[name] = sum(unmatched)
         # the places one alignment with this word (or two written together) may cover: a place met twice counts once
-        places = {(v, weights[j], unmatched[j]) for j, v in enumerate(index.name_tokens[name])}
-        places.update(
-            (v, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])
-            for j, v in enumerate(index.name_merged[name])
-        )
-        for vocab_id, weight, free in places:
-            filed.setdefault(vocab_id, {}).setdefault((weight, free), []).append(name)
+        places = set(zip(index.name_tokens[name], weights, unmatched, strict=True))
+        merged = index.name_merged[name]
+        if merged:  # the j-th spells the words at j and j + 1 written together
+            places.update(zip(merged, map(add, weights, weights[1:]), map(add, unmatched, unmatched[1:]), strict=False))
+        for place in places:
+            filed[place].append(name)
 
     def reaching(self, tokens: Sequence[Token], filed: FiledQueries) -> set[int]:
         """The numbers of ``tokens`` (filed under their lookup keys in ``filed``) that reach a changed word:
@@ -211,11 +218,16 @@ class ChangedEntries:
 
     # -- what a query can reach -------------------------------------------------------------------------
 
-    def _token_reach(self, token: Token) -> Reach:
-        """The changed words a query token's neighbour map holds (``search.token_neighbours``, restricted)."""
-        index = self.index
-        found = token_neighbours(index, token, self._allowed, self._maps, self.known)
-        reach = {v: hit[0] for v, hit in found.items()}
+    def _token_reach(self, token: Token, held: TokenMap | None = None) -> Reach:
+        """The changed words a query token's neighbour map holds (``search.token_neighbours``, restricted);
+        ``held``: its whole map, when at hand (``search.held_neighbours``)."""
+        if held is None:
+            held = held_neighbours(self.index, token, self.known)
+        if held is not None:
+            reach = {v: held[v][0] for v in self._allowed.intersection(held)}
+        else:
+            found = token_neighbours(self.index, token, self._allowed, self._maps, self.known)
+            reach = {v: hit[0] for v, hit in found.items()}
         initial = self._initials.get(token.text[:1])
         if initial is not None and len(token.text) > 1 and not token.syllable:
             # a listed initial (J) aligns with a query word it begins (JOHN)
@@ -227,28 +239,21 @@ class ChangedEntries:
         found = merged_neighbours(self.index, left, right, self._allowed, self._maps, self.known)
         return {v: hit[0] * MERGED_FACTOR for v, hit in found.items()}
 
-    def _bound(self, token: Token) -> Bound:
+    def _bound(self, token: Token, held: TokenMap | None) -> Bound:
         """(most it can weigh matched, what it weighs unmatched, whether the first is exact), as the screening
-        sides weigh it."""
+        sides weigh it; ``held``: its whole neighbour map when at hand (``search.held_neighbours``)."""
         own = self.index.vocab_index.get(token.text)
         free = UNMATCHED_KIND_WEIGHT.get(token.kind.value, 1.0)
         if own is not None:
             weight = token_weight(token, self.index.rarity[own])
             return weight, weight * free, True
         unmatched = token_weight(token, self.index.max_rarity) * free
-        whole = self._whole_map(token)
-        if whole is not None:
+        if held is not None:
             # An unlisted word weighs its closest listed neighbour's rarity matched, the maximum unmatched;
             # with its whole map at hand, the screening's own weight.
-            return token_weight(token, self.index.token_rarity(token.text, whole)), unmatched, True
+            return token_weight(token, self.index.token_rarity(token.text, held)), unmatched, True
         # no map at hand: the closest neighbour weighs at most the rarest entry
         return token_weight(token, self._highest_rarity), unmatched, False
-
-    def _whole_map(self, token: Token) -> TokenMap | None:
-        """An unlisted word's neighbour map in the whole index, when it costs no lookup (None otherwise)."""
-        if len(token.text) == 1 or not token.text.isalpha():
-            return {}  # a single letter or a number: listed as it is, or not at all
-        return self.known.tokens.get(token) if self.known is not None else None
 
     def _reach(self, tokens: tuple[Token, ...]) -> Reach:
         """The changed words one query token, or two written together, can align with; cached."""
@@ -354,7 +359,9 @@ class NumberedQueries:
     def _fill(self, number: int) -> Facts:
         token = self.tokens[number]
         changed = self.changed
-        found = (changed._bound(token), len(token.text) == 1 and not token.syllable, changed._token_reach(token))
+        held = held_neighbours(changed.index, token, changed.known)
+        initial = len(token.text) == 1 and not token.syllable
+        found = (changed._bound(token, held), initial, changed._token_reach(token, held))
         self._facts[number] = found
         return found
 

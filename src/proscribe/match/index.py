@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -158,8 +159,11 @@ class ScreeningIndex:
         own = self.vocab_index.get(text)
         if own is not None:
             return self.rarity[own]
-        best = max(neighbours.items(), key=lambda item: (item[1][0], -self.rarity[item[0]]), default=None)
-        return self.rarity[best[0]] if best else self.max_rarity
+        if not neighbours:
+            return self.max_rarity
+        closest = max(map(itemgetter(0), neighbours.values()))  # the most alike, and of those the commonest
+        rarity = self.rarity
+        return min(rarity[vocab_id] for vocab_id, hit in neighbours.items() if hit[0] == closest)
 
     def deletes(self) -> dict[str, tuple[int, ...]]:
         """The deletion map, read from the saved file on first use: only unseen query words need it,

@@ -85,17 +85,22 @@ def token_neighbours(
     neighbour map stored at build time; any other word is looked up through the index's key maps, unless
     ``known`` holds its map already (carried from an earlier edition: see ``match.carried``).
     """
-    own = index.vocab_index.get(token.text)
-    if len(token.text) == 1 or not token.text.isalpha():
-        return {own: (1.0, "exact", 0)} if own is not None and (allowed is None or own in allowed) else {}
-    if own is not None and stored_lookup(index, token):
-        stored = index.stored_neighbours(own)
-        return _within(stored, allowed)
-    carried = known.tokens.get(token) if known is not None else None
-    if carried is not None:
-        return _within(carried, allowed)
+    held = held_neighbours(index, token, known)
+    if held is not None:
+        return _within(held, allowed)
     symbols = index.token_symbols(token)
     return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token), allowed, maps)
+
+
+def held_neighbours(index: ScreeningIndex, token: Token, known: KnownNeighbours | None = None) -> TokenMap | None:
+    """A query token's whole neighbour map when it needs no lookup (see :func:`token_neighbours`): a single
+    letter or a number (itself, if listed), a listed word's stored map, or a map ``known`` holds; else None."""
+    own = index.vocab_index.get(token.text)
+    if len(token.text) == 1 or not token.text.isalpha():
+        return {own: (1.0, "exact", 0)} if own is not None else {}
+    if own is not None and stored_lookup(index, token):
+        return index.stored_neighbours(own)
+    return known.tokens.get(token) if known is not None else None
 
 
 def stored_lookup(index: ScreeningIndex, token: Token) -> bool:
