@@ -58,6 +58,7 @@ def token_data(token: Token) -> list[Any]:
     ]
 
 
+_KINDS = {kind.value: kind for kind in TokenKind}  # a kind by its stored value, without the enum's own lookup
 _TOKENS: dict[tuple[Any, ...], Token] = {}  # a register repeats its words: build each token once
 
 
@@ -70,9 +71,9 @@ def token_from_data(data: list[Any]) -> Token:
         found = Token(
             str(text),
             str(original),
-            TokenKind(kind),
+            _KINDS[kind],
             bool(consonantal),
-            frozenset(str(s) for s in symbols),
+            frozenset(map(str, symbols)),
             bool(location),
             bool(syllable),
         )
