@@ -37,15 +37,16 @@ unmatched weight) of the place, and one term serves a whole group of names.
 
 Per query the check is cheap: each distinct token's reachable names, with their
 terms and the best margin any of them leaves, are computed once per run and
-shared by every query that uses the token; only names reached by two or more
-of a query's tokens are added up, and that in whole columns at once. A small change is looked up through key maps
-of its own words, and :meth:`ChangedEntries.reaching` finds which of a whole
-register's words reach it from the change's side, so neither costs in
-proportion to the lists or the register. A run that carries its register's
-neighbour maps from the last edition (:mod:`~proscribe.match.carried`) passes
-them as ``known``, and then looks no word up at all. :class:`NumberedQueries`
-runs the same check on queries written as numbers into a register's distinct
-words, so that a word is weighed and reached once, whoever uses it.
+shared by every query that uses the token; only names reached by two or more of
+a query's tokens are added up, and that in whole columns at once. A small
+change is looked up through key maps of its own words, and
+:meth:`ChangedEntries.reaching` finds which of a whole register's words reach
+it from the change's side, so neither costs in proportion to the lists or the
+register. A run that carries its register's neighbour maps from the last
+edition (:mod:`~proscribe.match.carried`) passes them as ``known``, and then
+looks no word up at all. :class:`NumberedQueries` runs the same check on
+queries written as numbers into a register's distinct words, so that a word is
+weighed and reached once, whoever uses it.
 """
 
 from __future__ import annotations
