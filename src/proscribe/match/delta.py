@@ -432,19 +432,19 @@ class NumberedQueries:
         if need <= 0:  # initials' credit covers it all: a name some group reaches passes with terms of nothing
             return True
         tables = [self._part_terms(left, right, floor) for left, right in parts]
-        if any(best >= need for _, best in tables):
+        if max([best for _, best in tables]) >= need:
             return True
         if len(tables) < 2:
             return False
-        columns = sorted((terms for terms, _ in tables), key=len)  # an intersection costs its left side
-        if len(columns) == 2:
+        columns = [terms for terms, _ in tables]
+        if len(columns) == 2:  # an intersection of two dictionary views walks the smaller
             shared = columns[0].keys() & columns[1].keys()
         else:
             shared = set()
             for k in range(1, len(columns)):
-                larger = columns[k].keys()
+                later = columns[k].keys()
                 for j in range(k):
-                    shared.update(columns[j].keys() & larger)
+                    shared.update(columns[j].keys() & later)
         if not shared:
             return False
         names = tuple(shared)
