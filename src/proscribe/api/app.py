@@ -29,6 +29,7 @@ from proscribe.api.query_params import reject_repeated_scalars
 from proscribe.api.routers import admin, data, health, holds, ledger, match, reports, screening, transactions, workflow
 from proscribe.api.service import ScreeningService
 from proscribe.api.settings import ApiSettings, load_settings
+from proscribe.errors import UserError
 from proscribe.store.db import open_engine
 
 log = logging.getLogger("proscribe.api")
@@ -92,6 +93,7 @@ def create_app(settings: ApiSettings | None = None, service: ScreeningService | 
     for module in (screening, match, data, workflow, transactions, holds, ledger, reports, admin, health):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(UserError, _refused)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(
         ApiGate, keys=context.keys, limiter=context.limiter, max_body=settings.max_body_bytes,
@@ -111,6 +113,13 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     errors = jsonable_encoder(error.errors() if isinstance(error, RequestValidationError) else [])
     body = json.dumps({"detail": errors}, ensure_ascii=True, separators=(",", ":"), default=str)
     return Response(body.encode(), status_code=422, media_type="application/json")
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    """A workflow function's refusal (``UserError``), whichever route met it: 404 for what does not exist
+    (its message begins "no "), 409 for the rest; nothing was changed."""
+    message = str(error)
+    return json_response({"detail": message}, status=404 if message.startswith("no ") else 409)
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:

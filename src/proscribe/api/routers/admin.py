@@ -19,8 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from proscribe.api.auth import require
 from proscribe.api.context import ApiContext, api, json_response
 from proscribe.api.keys import NAME_PATTERN, Principal, create_key, list_keys, revoke_key
-from proscribe.api.routers.common import errors, user_error
-from proscribe.errors import UserError
+from proscribe.api.routers.common import errors
 from proscribe.store.audit import export, verify
 
 router = APIRouter(tags=["Administration"])
@@ -68,10 +67,7 @@ def new_key(
     body: KeyIn, context: Annotated[ApiContext, Depends(api)], principal: Annotated[Principal, Depends(admin)]
 ) -> NewKeyOut:
     """Create a key with a role; the response carries the key, which cannot be shown again."""
-    try:
-        key = create_key(context.engine, body.name, body.role, principal.actor)
-    except UserError as error:
-        raise user_error(error) from error
+    key = create_key(context.engine, body.name, body.role, principal.actor)
     return NewKeyOut(name=body.name, role=body.role, key=key)
 
 
@@ -84,10 +80,7 @@ def revoke(
     principal: Annotated[Principal, Depends(admin)],
 ) -> Response:
     """Revoke the key named ``name``; requests with it are refused within seconds."""
-    try:
-        revoke_key(context.engine, name, principal.actor)
-    except UserError as error:
-        raise user_error(error) from error
+    revoke_key(context.engine, name, principal.actor)
     context.keys.forget()
     return Response(status_code=204)
 

@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import HTTPException
 
 from proscribe.api.models import ErrorOut
-from proscribe.errors import UserError
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -43,10 +42,3 @@ def parse_day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise HTTPException(422, f"{name}: {value!r} is not a calendar date (YYYY-MM-DD)") from None
-
-
-def user_error(error: UserError) -> HTTPException:
-    """A workflow function's refusal as an HTTP answer: 404 for what does not exist, 409 for the rest."""
-    message = str(error)
-    status = 404 if message.startswith("no ") else 409
-    return HTTPException(status, message)

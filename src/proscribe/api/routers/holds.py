@@ -30,10 +30,9 @@ from proscribe.api.auth import require
 from proscribe.api.context import ApiContext, api, json_response
 from proscribe.api.keys import Principal
 from proscribe.api.models import not_blank, storable
-from proscribe.api.routers.common import errors, user_error
+from proscribe.api.routers.common import errors
 from proscribe.api.routers.transactions import TransactionResultOut, TxHitOut
 from proscribe.enforcement import review
-from proscribe.errors import UserError
 
 router = APIRouter(tags=["Transactions and blocked property"])
 analyst = require("analyst")
@@ -150,11 +149,8 @@ def screening(
     tx_id: TxId, context: Annotated[ApiContext, Depends(api)], _p: Annotated[Principal, Depends(analyst)]
 ) -> Response:
     """The transaction as screened, its decision with reasons and hits, its alerts, and its resolution if any."""
-    try:
-        with context.engine.connect() as connection:
-            return json_response(review.show(connection, tx_id))
-    except UserError as error:
-        raise user_error(error) from error
+    with context.engine.connect() as connection:
+        return json_response(review.show(connection, tx_id))
 
 
 @router.post(
@@ -176,10 +172,7 @@ def resolve(
     The answer is the hold as `GET /transactions/holds` lists it, now resolved. A transaction that was not
     held, or is resolved already, is a 409 and nothing changes.
     """
-    try:
-        review.resolve(context.engine, tx_id, body.as_, body.note, principal.actor)
-    except UserError as error:
-        raise user_error(error) from error
+    review.resolve(context.engine, tx_id, body.as_, body.note, principal.actor)
     with context.engine.connect() as connection:
         found = review.held(connection, tx_id)
     if found is None:  # pragma: no cover - resolve() refuses a transaction that was not held

@@ -23,10 +23,9 @@ from proscribe.api.auth import require
 from proscribe.api.context import ApiContext, api, json_response
 from proscribe.api.keys import Principal
 from proscribe.api.models import not_blank, storable
-from proscribe.api.routers.common import DAY_PATTERN, errors, parse_day, user_error
+from proscribe.api.routers.common import DAY_PATTERN, errors, parse_day
 from proscribe.enforcement import ledger
 from proscribe.enforcement.transactions import parse_amount
-from proscribe.errors import UserError
 
 router = APIRouter(tags=["Transactions and blocked property"])
 analyst = require("analyst")
@@ -181,12 +180,9 @@ def property_detail(
 ) -> Response:
     """The property with its balance, and every ledger event it had, with who recorded it."""
     number = _number(reference)
-    try:
-        with context.engine.connect() as connection:
-            events = ledger.history(connection, number)
-            found = next(p for p in ledger.list_properties(connection) if p["id"] == number)
-    except UserError as error:
-        raise user_error(error) from error
+    with context.engine.connect() as connection:
+        events = ledger.history(connection, number)
+        found = next(p for p in ledger.list_properties(connection) if p["id"] == number)
     return json_response({"property": found, "events": events})
 
 
@@ -195,12 +191,9 @@ def _change(
     document: str | None,
 ) -> LedgerChangeOut:  # fmt: skip
     number = _number(reference)
-    try:
-        balance = ledger.add_event(
-            context.engine, number, kind, amount, body.day(), document, body.note or None, principal.actor
-        )
-    except UserError as error:
-        raise user_error(error) from error
+    balance = ledger.add_event(
+        context.engine, number, kind, amount, body.day(), document, body.note or None, principal.actor
+    )
     return LedgerChangeOut(reference=ledger.reference(number), kind=kind, balance=str(balance))
 
 

@@ -19,8 +19,7 @@ from proscribe.api.auth import require
 from proscribe.api.context import ApiContext, api, json_response
 from proscribe.api.keys import Principal
 from proscribe.api.models import DATE_PATTERN, EntityType, check_country, check_date, check_type, storable
-from proscribe.api.routers.common import errors, user_error
-from proscribe.errors import UserError
+from proscribe.api.routers.common import errors
 from proscribe.workflow.alerts import approve, decide, get_alert, list_alerts
 from proscribe.workflow.parties import Party, active_parties, history, import_register
 
@@ -170,11 +169,8 @@ def alert(
     alert_id: AlertId, context: Annotated[ApiContext, Depends(api)], _p: Annotated[Principal, Depends(analyst)]
 ) -> Response:
     """The alert, the party and list entry as they were screened, the explanation and every change since."""
-    try:
-        with context.engine.connect() as connection:
-            return json_response(get_alert(connection, alert_id))
-    except UserError as error:
-        raise user_error(error) from error
+    with context.engine.connect() as connection:
+        return json_response(get_alert(connection, alert_id))
 
 
 @router.post(
@@ -190,10 +186,7 @@ def decision(
     body: DecisionIn,
 ) -> StatusChangeOut:
     """Record a true match, a false positive or an escalation; with four-eyes on, it awaits approval."""
-    try:
-        status = decide(context.engine, alert_id, body.decision, body.note, principal.actor)
-    except UserError as error:
-        raise user_error(error) from error
+    status = decide(context.engine, alert_id, body.decision, body.note, principal.actor)
     return StatusChangeOut(id=alert_id, status=status)
 
 
@@ -210,10 +203,7 @@ def approval(
     body: ApprovalIn,
 ) -> StatusChangeOut:
     """The second person's word on another analyst's proposed decision."""
-    try:
-        status = approve(context.engine, alert_id, principal.actor, body.note, reject=not body.approve)
-    except UserError as error:
-        raise user_error(error) from error
+    status = approve(context.engine, alert_id, principal.actor, body.note, reject=not body.approve)
     return StatusChangeOut(id=alert_id, status=status)
 
 
