@@ -9,8 +9,6 @@ when any list changed, so screening never uses facts of an older edition.
 from __future__ import annotations
 
 import marshal
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from sqlalchemy import Engine
 
 from proscribe.config import Settings
 from proscribe.enforcement.textscan import NameScanner, identifier_forms, tokens
+from proscribe.files import written_aside
 from proscribe.model import Entity
 from proscribe.store.queries import current_edition_ids, iter_current_entities
 
@@ -100,7 +99,6 @@ def _read(path: Path) -> EnforcementIndex | None:
 
 
 def _write(path: Path, index: EnforcementIndex) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "format": FORMAT,
         "scanner": index.scanner.to_data(),
@@ -108,11 +106,5 @@ def _write(path: Path, index: EnforcementIndex) -> None:
         "nodes": index.nodes,
         "editions": index.editions,
     }
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            marshal.dump(data, stream)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with written_aside(path) as stream:
+        marshal.dump(data, stream)

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import marshal
 import math
-import os
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -36,6 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from proscribe.files import written_aside
 from proscribe.match.features import KIND_WEIGHT, LOCATION_WEIGHT, Facts, normalize_identifier
 from proscribe.match.keys import token_similarity
 from proscribe.match.lookup_keys import filed_keys, query_keys
@@ -181,19 +180,11 @@ class ScreeningIndex:
         Layout: MAGIC, format version (2 bytes), length of the main blob (8 bytes), the main marshal blob
         (everything but the deletion map), then the deletion map's marshal blob.
         """
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         main = marshal.dumps({key: value for key, value in self.data.items() if key != "deletes"})
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(MAGIC + FORMAT_VERSION.to_bytes(2, "big") + len(main).to_bytes(8, "big"))
-                handle.write(main)
-                handle.write(marshal.dumps(self.deletes()))
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        with written_aside(Path(path)) as handle:
+            handle.write(MAGIC + FORMAT_VERSION.to_bytes(2, "big") + len(main).to_bytes(8, "big"))
+            handle.write(main)
+            handle.write(marshal.dumps(self.deletes()))
 
     @classmethod
     def load(cls, path: Path | str) -> ScreeningIndex:

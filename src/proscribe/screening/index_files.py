@@ -15,8 +15,6 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from proscribe.config import Settings
+from proscribe.files import written_aside
 from proscribe.match import IndexFormatError, Screener, ScreeningIndex, build_index
 from proscribe.store.queries import current_edition_ids, iter_current_entities
 
@@ -82,7 +81,8 @@ def _rebuild(engine: Engine, index_dir: Path) -> tuple[ScreeningIndex, IndexStat
     elapsed = time.perf_counter() - start
     index.save(index_dir / INDEX_FILE)  # written aside and renamed; the stamp follows it
     stamp = {"editions": editions, "entities": len(index), "built_at": time.time()}
-    _atomic(index_dir / STAMP_FILE, lambda p: Path(p).write_text(json.dumps(stamp, indent=2)))
+    with written_aside(index_dir / STAMP_FILE) as stream:
+        stream.write(json.dumps(stamp, indent=2).encode())
     return index, IndexStatus(index_dir / INDEX_FILE, editions, len(index), elapsed)
 
 
@@ -132,14 +132,3 @@ def index_in_memory() -> Iterator[None]:
 def open_screener(settings: Settings, engine: Engine, **options: Any) -> Screener:
     index, _status = load_index(settings, engine)
     return Screener(index, **options)
-
-
-def _atomic(target: Path, write: Any) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

@@ -31,8 +31,6 @@ the whole register as before and writes both anew.
 from __future__ import annotations
 
 import marshal
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -42,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from proscribe.files import written_aside
 from proscribe.match.carried import CarriedMaps
 from proscribe.match.delta import ChangedEntries, NumberedQueries
 from proscribe.match.features import QueryFacts, normalize_identifier
@@ -241,13 +240,5 @@ def kept_maps(folder: Path) -> tuple[list[Token], FiledQueries, CarriedMaps] | N
 
 
 def _write(folder: Path, name: str, data: Any) -> None:
-    """Write aside and rename, so a reader never sees half a file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=name, suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            marshal.dump(data, handle)
-        os.replace(temporary, folder / name)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with written_aside(folder / name) as handle:
+        marshal.dump(data, handle)
