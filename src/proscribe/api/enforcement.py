@@ -47,6 +47,7 @@ from proscribe.enforcement.service import Enforcer, Item
 from proscribe.enforcement.tables import ownership_links, tx_screenings
 from proscribe.enforcement.transactions import Transaction, difference
 from proscribe.match import Screener
+from proscribe.store.db import chunks
 from proscribe.store.queries import current_edition_ids
 
 ORIGIN = "api"
@@ -168,10 +169,10 @@ def _refuse_reused_ids(connection: Connection, transactions: Sequence[Transactio
     """BatchRefused naming the first transaction whose id was screened before with other content."""
     ids = list(dict.fromkeys(tx.id for tx in transactions))
     stored: dict[str, Any] = {}
-    for start in range(0, len(ids), _LOOKUP_CHUNK):
+    for chunk in chunks(ids, _LOOKUP_CHUNK):
         query = select(
             tx_screenings.c.tx_id, tx_screenings.c.content_hash, tx_screenings.c.record, tx_screenings.c.screened_at
-        ).where(tx_screenings.c.tx_id.in_(ids[start : start + _LOOKUP_CHUNK]))
+        ).where(tx_screenings.c.tx_id.in_(chunk))
         stored.update({row.tx_id: row for row in connection.execute(query)})
     for tx, place in zip(transactions, places, strict=True):
         row = stored.get(tx.id)

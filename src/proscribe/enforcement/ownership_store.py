@@ -30,6 +30,7 @@ from proscribe.enforcement.transactions import TransactionError, parse_amount
 from proscribe.errors import UserError
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
+from proscribe.store.db import chunks
 from proscribe.store.queries import current_edition_ids, get_entity
 from proscribe.tabular import TableError, read_rows
 
@@ -120,8 +121,8 @@ def import_links(engine: Engine, path: Path, actor: str, replace: bool = False) 
         ]
         removed = [k for k in existing if k not in incoming] if replace else []
         stale = [existing[k].id for k in changed + removed]
-        for start in range(0, len(stale), 500):
-            connection.execute(delete(ownership_links).where(ownership_links.c.id.in_(stale[start : start + 500])))
+        for chunk in chunks(stale, 500):
+            connection.execute(delete(ownership_links).where(ownership_links.c.id.in_(chunk)))
         now = datetime.now(UTC)
         rows = [
             {

@@ -40,6 +40,7 @@ from proscribe.screening import load_index
 from proscribe.screening.index_files import index_in_memory
 from proscribe.store import audit
 from proscribe.store.audit import Event, append_many, write_transaction
+from proscribe.store.db import chunks
 from proscribe.tabular import TableError, read_rows
 
 CHUNK = 500
@@ -382,7 +383,7 @@ def blocked_property(
 def _stored(connection: Connection, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), 500):
+    for chunk in chunks(unique, 500):
         rows = connection.execute(
             select(
                 tx_screenings.c.tx_id,
@@ -390,7 +391,7 @@ def _stored(connection: Connection, ids: list[str]) -> dict[str, tuple[str, dict
                 tx_screenings.c.result,
                 tx_screenings.c.record,
                 tx_screenings.c.screened_at,
-            ).where(tx_screenings.c.tx_id.in_(unique[start : start + 500]))
+            ).where(tx_screenings.c.tx_id.in_(chunk))
         )
         for row in rows:
             detail = json.loads(row.result)

@@ -8,9 +8,10 @@ committed); PostgreSQL serves teams. Both are migrated by Alembic, never by
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -76,3 +77,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+Item = TypeVar("Item")
+
+
+def chunks(values: Sequence[Item], size: int) -> Iterator[Sequence[Item]]:
+    """``values`` in slices of at most ``size``: an ``IN`` list per query that stays under the number of
+    bound parameters a database takes (SQLite's limit was 999)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from proscribe.store.db import chunks
 from proscribe.store.schema import edition_entities, entity_records
 
 
@@ -117,8 +118,7 @@ def _members(connection: Connection, edition_id: int) -> dict[str, tuple[str, st
 
 def _payloads(connection: Connection, hashes: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(hashes), 1000):
-        chunk = hashes[start : start + 1000]
+    for chunk in chunks(hashes, 1000):
         rows = connection.execute(
             select(entity_records.c.record_hash, entity_records.c.data).where(entity_records.c.record_hash.in_(chunk))
         )

@@ -25,7 +25,7 @@ from proscribe.sources import FORMATS, ListFile, ListFormatError
 from proscribe.sources.relations import resolve_relations
 from proscribe.store import audit
 from proscribe.store.audit import default_actor, write_transaction
-from proscribe.store.db import inserted_id
+from proscribe.store.db import chunks, inserted_id
 from proscribe.store.diff import count_changes
 from proscribe.store.schema import current_editions, edition_entities, editions, entity_records
 
@@ -275,8 +275,7 @@ def _insert_edition(connection: Connection, item: StagedList, now: datetime) -> 
     )
     edition_id = inserted_id(result)
     _insert_new_records(connection, item.records)
-    for start in range(0, len(item.records), _CHUNK):
-        chunk = item.records[start : start + _CHUNK]
+    for chunk in chunks(item.records, _CHUNK):
         connection.execute(
             insert(edition_entities),
             [{"edition_id": edition_id, "entity_id": r.entity_id, "record_hash": r.record_hash} for r in chunk],
@@ -286,8 +285,7 @@ def _insert_edition(connection: Connection, item: StagedList, now: datetime) -> 
 
 def _insert_new_records(connection: Connection, records: list[Record]) -> None:
     """Store entity versions not stored before (most entities are unchanged between editions)."""
-    for start in range(0, len(records), _CHUNK):
-        chunk = records[start : start + _CHUNK]
+    for chunk in chunks(records, _CHUNK):
         hashes = [r.record_hash for r in chunk]
         known = set(
             connection.execute(select(entity_records.c.record_hash).where(entity_records.c.record_hash.in_(hashes)))

@@ -46,7 +46,7 @@ from proscribe.screening import load_index
 from proscribe.screening.index_files import index_in_memory
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
-from proscribe.store.db import inserted_id
+from proscribe.store.db import chunks, inserted_id
 from proscribe.store.diff import added_or_changed_ids
 from proscribe.store.queries import current_edition_ids
 from proscribe.workflow.new_alerts import Hit, open_alerts
@@ -224,8 +224,7 @@ def _read_parties(
         screened = {party_id: everyone[party_id] for party_id in listed if party_id in everyone}
     else:
         found, screened = [], {}
-        for start in range(0, len(listed), 900):
-            chunk = listed[start : start + 900]
+        for chunk in chunks(listed, 900):
             found += active_parties(connection, chunk)
             screened.update(_screened(connection, chunk))
     stale, current = _split(found, screened)
@@ -351,8 +350,8 @@ def _mark_screened(
     connection: Connection, screened: Sequence[Party], run_id: int, forms: dict[str, tuple[NameForm, ...]]
 ) -> None:
     ids = [p.party_id for p in screened]
-    for start in range(0, len(ids), 900):
-        connection.execute(party_screenings.delete().where(party_screenings.c.party_id.in_(ids[start : start + 900])))
+    for chunk in chunks(ids, 900):
+        connection.execute(party_screenings.delete().where(party_screenings.c.party_id.in_(chunk)))
     if screened:
         connection.execute(
             insert(party_screenings),

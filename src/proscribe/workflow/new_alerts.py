@@ -14,7 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from proscribe.match import Match
 from proscribe.store import audit
-from proscribe.store.db import inserted_id
+from proscribe.store.db import chunks, inserted_id
 from proscribe.store.diff import changed_fields
 from proscribe.store.schema import edition_entities, entity_records
 from proscribe.workflow.alerts import OPEN_STATUSES
@@ -35,7 +35,7 @@ def _entity_versions(
     found: dict[str, tuple[str, int, str]] = {}
     listed = sorted(ids)
     current = list(editions.values())
-    for start in range(0, len(listed), 900):
+    for chunk in chunks(listed, 900):
         rows = connection.execute(
             select(
                 edition_entities.c.entity_id,
@@ -45,7 +45,7 @@ def _entity_versions(
             )
             .join(entity_records, entity_records.c.record_hash == edition_entities.c.record_hash)
             .where(
-                edition_entities.c.entity_id.in_(listed[start : start + 900]),
+                edition_entities.c.entity_id.in_(chunk),
                 edition_entities.c.edition_id.in_(current),
             )
         )
@@ -120,8 +120,8 @@ def _latest_alerts(connection: Connection, pairs: set[tuple[str, str]]) -> dict[
     """The last alert of each (party id, entity id) pair that has one, read a few hundred parties at a time."""
     found: dict[tuple[str, str], Any] = {}
     party_ids = sorted({party_id for party_id, _ in pairs})
-    for start in range(0, len(party_ids), 900):
-        query = select(alerts).where(alerts.c.party_id.in_(party_ids[start : start + 900])).order_by(alerts.c.id)
+    for chunk in chunks(party_ids, 900):
+        query = select(alerts).where(alerts.c.party_id.in_(chunk)).order_by(alerts.c.id)
         for row in connection.execute(query):
             if (row.party_id, row.entity_id) in pairs:
                 found[(row.party_id, row.entity_id)] = row  # ordered by id: the last one stays
