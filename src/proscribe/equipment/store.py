@@ -12,6 +12,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from proscribe.equipment.device import Device, Fingerprint
 from proscribe.equipment.tables import device_inventories, devices
+from proscribe.store.db import chunks
 
 _BATCH = 5000
 
@@ -53,8 +54,8 @@ def save_inventory(
         ).inserted_primary_key
         assert created is not None
         inventory_id = int(created[0])
-        for start in range(0, len(items), _BATCH):
-            rows = [_row(inventory_id, item) for item in items[start : start + _BATCH]]
+        for batch in chunks(items, _BATCH):
+            rows = [_row(inventory_id, item) for item in batch]
             connection.execute(insert(devices), rows)
     return inventory_id
 
