@@ -193,13 +193,10 @@ class RegisterIndex:
     def load(cls, folder: Path, run: str, mark: int) -> RegisterIndex | None:
         """The index standing for ``run`` (a run_key) with the register at ``mark``; None if there is none such."""
         try:
-            head: Any = marshal.loads((folder / RUN_FILE).read_bytes())
-            if (head["format"], head["run"]) != (FORMAT, run):
+            parts = _parts(folder, run)
+            if parts is None or parts[1]["mark"] != mark:
                 return None
-            data: Any = marshal.loads((folder / FILE_NAME).read_bytes())
-            found = (data["format"], data["forms"], data["written"], data["mark"])
-            if found != (FORMAT, FORMS_VERSION, head["words"], mark):
-                return None
+            head, data = parts
             return cls(
                 run,
                 mark,
@@ -227,16 +224,27 @@ def kept_maps(folder: Path) -> tuple[list[Token], FiledQueries, CarriedMaps] | N
     whichever run or register kept them: a word's map depends on the word and the index alone, so they serve
     a run whose register moved on since. None when there are none such."""
     try:
-        head: Any = marshal.loads((folder / RUN_FILE).read_bytes())
-        if head["format"] != FORMAT or head["neighbours"] is None:
+        parts = _parts(folder)
+        if parts is None or parts[0]["neighbours"] is None:
             return None
-        data: Any = marshal.loads((folder / FILE_NAME).read_bytes())
-        if (data["format"], data["forms"], data["written"]) != (FORMAT, FORMS_VERSION, head["words"]):
-            return None
+        head, data = parts
         tokens = [token_from_data(item) for item in data["tokens"]]
         return tokens, FiledQueries.from_data(data["filed"]), CarriedMaps.from_data(head["neighbours"])
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
         return None
+
+
+def _parts(folder: Path, run: str | None = None) -> tuple[Any, Any] | None:
+    """The run part and the register part it names, both of this format (the run part of ``run`` only,
+    when given: checked before the larger register part is read); None when they do not go together.
+    A missing or damaged file raises, for the caller to read as none."""
+    head: Any = marshal.loads((folder / RUN_FILE).read_bytes())
+    if head["format"] != FORMAT or (run is not None and head["run"] != run):
+        return None
+    data: Any = marshal.loads((folder / FILE_NAME).read_bytes())
+    if (data["format"], data["forms"], data["written"]) != (FORMAT, FORMS_VERSION, head["words"]):
+        return None
+    return head, data
 
 
 def _write(folder: Path, name: str, data: Any) -> None:
