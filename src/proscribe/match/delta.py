@@ -52,9 +52,11 @@ weighed and reached once, whoever uses it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import pairwise, repeat
 from operator import add, itemgetter, sub
+from typing import TypeVar
 
 from proscribe.match.features import (
     MERGED_FACTOR,
@@ -85,6 +87,8 @@ Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs
 # names holding a word at places of one weight: (that weight, unmatched, the names, their least whole unmatched)
 Group = tuple[float, float, tuple[int, ...], float]
 Facts = tuple[Bound, bool, Reach]  # a query token's bound, whether it is an initial, the changed words it reaches
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 class ChangedEntries:
@@ -315,18 +319,21 @@ class NumberedQueries:
     """:meth:`ChangedEntries.may_match` for queries written as numbers into one list of distinct tokens.
 
     A register repeats its words, so each word's reach, weights and terms are found once per number,
-    and a query then costs a few list reads (no token is hashed again).
+    and a query then costs a few dictionary reads (no token is hashed again). The per-number and per-pair
+    facts sit in dictionaries that find a missing entry when first read (:class:`_Found`), so the check of
+    one form (:func:`_form_check`) reads them at the speed of a plain dictionary. Nothing kept here refers
+    back to this object: dropping it frees everything at once (no reference cycle for the collector).
     """
 
     def __init__(self, changed: ChangedEntries, tokens: Sequence[Token] = ()) -> None:
         self.changed = changed
         self.tokens: list[Token] = []
         self._number: dict[Token, int] = {}
-        # per number, found when first needed: (its bound, an initial, the changed words it reaches)
-        self._facts: list[Facts | None] = []
-        self._pairs: dict[tuple[int, int], bool] = {}
-        self._pair_reach: dict[tuple[int, int], Reach] = {}
-        self._terms: dict[tuple[int, int, float], Terms] = {}
+        # per number: (its bound, whether an initial, the changed words it reaches)
+        self._facts: _Found[int, Facts] = _Found(partial(_token_facts, changed, self.tokens))
+        # per adjacent pair (by number): the changed words the two reach written together (empty: none)
+        self._pairs: _Found[tuple[int, int], Reach] = _Found(partial(_pair_reach, changed, self.tokens))
+        self._checks: dict[float, Callable[[Sequence[int]], bool]] = {}
         self.numbers(tokens)
 
     def numbers(self, tokens: Iterable[Token]) -> tuple[int, ...]:
@@ -337,7 +344,6 @@ class NumberedQueries:
             if number is None:
                 number = self._number[token] = len(self.tokens)
                 self.tokens.append(token)
-                self._facts.append(None)
             found.append(number)
         return tuple(found)
 
@@ -350,35 +356,21 @@ class NumberedQueries:
         vocab_index = self.changed.index.vocab_index
         allowed = self.changed.words
         settled = self._pairs
+        nothing: Reach = {}
         for pair in pairs:
             left, right = pair
             if pair in settled or (consonantal[left] and consonantal[right]):
                 continue  # settled already, or perhaps looked up by keys: when met
             if vocab_index.get(texts[left] + texts[right]) not in allowed:
-                settled[pair] = False
-
-    def _fill(self, number: int) -> Facts:
-        token = self.tokens[number]
-        changed = self.changed
-        held = held_neighbours(changed.index, token, changed.known)
-        initial = len(token.text) == 1 and not token.syllable
-        found = (changed._bound(token, held), initial, changed._token_reach(token, held))
-        self._facts[number] = found
-        return found
+                settled[pair] = nothing
 
     def reaches(self, number: int) -> bool:
         """Whether this token reaches a changed word."""
-        return bool((self._facts[number] or self._fill(number))[2])
+        return bool(self._facts[number][2])
 
     def pair_reaches(self, left: int, right: int) -> bool:
         """Whether these two adjacent tokens, written together, reach a changed word."""
-        found = self._pairs.get((left, right))
-        if found is None:
-            reach = self.changed._merged_reach(self.tokens[left], self.tokens[right])
-            found = self._pairs[(left, right)] = bool(reach)
-            if reach:
-                self._pair_reach[(left, right)] = reach
-        return found
+        return bool(self._pairs[(left, right)])
 
     def may_match_forms(self, forms: Sequence[NameForm], facts: QueryFacts) -> bool:
         """:meth:`may_match` for a query's forms as they are, numbering their words."""
@@ -390,67 +382,102 @@ class NumberedQueries:
         if facts.id_number and normalize_identifier(facts.id_number) in changed.identifiers:
             return True
         floor = max(0.0, changed.threshold - max_bonus(facts))
-        return any(self._form_may_match(form, floor) for form in forms)
+        check = self._checks.get(floor)
+        if check is None:
+            check = self._checks[floor] = _form_check(changed, self._facts, self._pairs, floor)
+        return any(map(check, forms))
 
-    def _part_terms(self, left: int, right: int, floor: float) -> Terms:
-        key = (left, right, floor)
-        found = self._terms.get(key)
-        if found is None:
-            facts = self._facts
-            if right < 0:
-                bound, _initial, reach = facts[left] or self._fill(left)
-                found = self.changed._terms((bound,), reach, floor)
-            else:
-                bounds = ((facts[left] or self._fill(left))[0], (facts[right] or self._fill(right))[0])
-                found = self.changed._terms(bounds, self._pair_reach[(left, right)], floor)
-            self._terms[key] = found
-        return found
 
-    def _form_may_match(self, form: Sequence[int], floor: float) -> bool:
-        """The bound, per name: the aligned pairs' terms reach ``F * (U + U_name)`` (see the module docstring).
+class _Found(dict[_K, _V]):
+    """A dictionary that finds a value when it is first read, and keeps it."""
 
-        Each group (a token, or two written together) adds its best term ``(s - F)(a + b) + F * (u_a + u_b)``
-        for the name, or nothing; a name must be reached by two groups unless one alone leaves a margin.
-        Initials can align with any listed word they begin, so they count as matched against a word of
-        the heaviest weight. What is left of the query's unmatched weight must be covered.
-        """
-        known = self._facts
-        facts = [known[number] or self._fill(number) for number in form]
-        parts = [(number, -1) for number, fact in zip(form, facts, strict=True) if fact[2]]
-        parts += [pair for pair in pairwise(form) if self.pair_reaches(*pair)]
-        if not parts:
+    __slots__ = ("_find",)
+
+    def __init__(self, find: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self._find = find
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self._find(key)
+        return value
+
+
+def _token_facts(changed: ChangedEntries, tokens: Sequence[Token], number: int) -> Facts:
+    token = tokens[number]
+    held = held_neighbours(changed.index, token, changed.known)
+    initial = len(token.text) == 1 and not token.syllable
+    return changed._bound(token, held), initial, changed._token_reach(token, held)
+
+
+def _pair_reach(changed: ChangedEntries, tokens: Sequence[Token], pair: tuple[int, int]) -> Reach:
+    return changed._merged_reach(tokens[pair[0]], tokens[pair[1]])
+
+
+def _form_check(
+    changed: ChangedEntries, facts: _Found[int, Facts], pairs: _Found[tuple[int, int], Reach], floor: float
+) -> Callable[[Sequence[int]], bool]:
+    """The bound at ``floor`` for one form (by number): whether some changed name's aligned terms reach
+    ``F * (U + U_name)`` (see the module docstring).
+
+    Each part (a token, or two written together) adds its best term ``(s - F)(a + b) + F * (u_a + u_b)``
+    for the name, or nothing; a name must be reached by two parts unless one alone leaves a margin.
+    Initials can align with any listed word they begin, so they count as matched against a word of the
+    heaviest weight (a credit, not a weight owed). What is left of the query's unmatched weight must be
+    covered. Per number and per pair, what the check reads is found once and kept for every form.
+    """
+    heaviest = changed._heaviest
+    scaled = changed._scaled_total(floor)
+
+    def single_terms(number: int) -> Terms | None:
+        bound, _initial, reach = facts[number]
+        return changed._terms((bound,), reach, floor) if reach else None
+
+    def pair_terms(pair: tuple[int, int]) -> Terms | None:
+        reach = pairs[pair]
+        return changed._terms((facts[pair[0]][0], facts[pair[1]][0]), reach, floor) if reach else None
+
+    def owed(number: int) -> float:
+        (weight, free, _exact), initial, _reach = facts[number]
+        return -((1 - floor) * (weight + heaviest) + floor * heaviest) if initial else floor * free
+
+    singles: _Found[int, Terms | None] = _Found(single_terms)
+    joined: _Found[tuple[int, int], Terms | None] = _Found(pair_terms)
+    owing: _Found[int, float] = _Found(owed)
+
+    def check(form: Sequence[int]) -> bool:
+        tables = [table for table in map(singles.__getitem__, form) if table is not None]
+        if len(form) > 1:
+            tables += [table for table in map(joined.__getitem__, pairwise(form)) if table is not None]
+        if not tables:
             return False
-        heaviest = self.changed._heaviest
-        unmatched_total = 0.0
-        initial_credit = 0.0
-        for (weight, free, _exact), initial, _reach in facts:
-            if initial:  # its own reach is counted too: a looser bound
-                initial_credit += (1 - floor) * (weight + heaviest) + floor * heaviest
-            else:
-                unmatched_total += free
-        need = floor * unmatched_total - initial_credit - 1e-9
-        if need <= 0:  # initials' credit covers it all: a name some group reaches passes with terms of nothing
+        need = sum(map(owing.__getitem__, form)) - 1e-9
+        if need <= 0:  # initials' credit covers it all: a name some part reaches passes with terms of nothing
             return True
-        tables = [self._part_terms(left, right, floor) for left, right in parts]
         if max([best for _, best in tables]) >= need:
             return True
+        if len(tables) == 2:  # an intersection of two dictionary views walks the smaller
+            first, second = tables[0][0], tables[1][0]
+            shared = first.keys() & second.keys()
+            if not shared:
+                return False
+            own: Iterator[float] = map(sub, map(second.__getitem__, shared), map(scaled.__getitem__, shared))
+            best: float = max(map(add, map(first.__getitem__, shared), own))
+            return best >= need
         if len(tables) < 2:
             return False
         columns = [terms for terms, _ in tables]
-        if len(columns) == 2:  # an intersection of two dictionary views walks the smaller
-            shared = columns[0].keys() & columns[1].keys()
-        else:
-            shared = set()
-            for k in range(1, len(columns)):
-                later = columns[k].keys()
-                for j in range(k):
-                    shared.update(columns[j].keys() & later)
-        if not shared:
+        reached: set[int] = set()
+        for k in range(1, len(columns)):
+            later = columns[k].keys()
+            for j in range(k):
+                reached.update(columns[j].keys() & later)
+        if not reached:
             return False
-        names = tuple(shared)
-        scaled = self.changed._scaled_total(floor)
+        names = tuple(reached)
         totals: Iterator[float] = map(sub, map(columns[0].get, names, repeat(0.0)), map(scaled.__getitem__, names))
         for terms in columns[1:]:
             totals = map(add, totals, map(terms.get, names, repeat(0.0)))
-        best: float = max(totals)
-        return best >= need
+        most: float = max(totals)
+        return most >= need
+
+    return check
