@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from proscribe.match import Match
 from proscribe.store import audit
-from proscribe.store.db import chunks, inserted_id
+from proscribe.store.db import chunks
 from proscribe.store.diff import changed_fields
 from proscribe.store.schema import edition_entities, entity_records
 from proscribe.workflow.alerts import OPEN_STATUSES
@@ -62,58 +62,66 @@ def open_alerts(connection: Connection, hits: list[Hit], editions: dict[str, int
         if key not in best or hit.match.score > best[key].match.score:
             best[key] = hit
     versions = _entity_versions(connection, editions, {e for _, e in best})
-    opened = 0
     now = datetime.now(UTC)
     latest = _latest_alerts(connection, set(best))
+    rows: list[dict[str, Any]] = []
+    superseded: list[dict[str, Any]] = []
     for (party_id, entity_id), hit in sorted(best.items()):
         entity_hash, edition_id, entity_json = versions[entity_id]
         previous = latest.get((party_id, entity_id))
         party_hash = hit.party.screening_hash
         if previous is not None and previous.entity_hash == entity_hash and previous.party_hash == party_hash:
             continue  # alerted (or decided) for exactly this party and list entry already
-        reason = _reason(previous, hit.party, entity_json)
-        result = connection.execute(
-            insert(alerts).values(
-                party_id=party_id,
-                entity_id=entity_id,
-                status="open",
-                score=hit.match.score,
-                party_hash=party_hash,
-                entity_hash=entity_hash,
-                edition_id=edition_id,
-                party_snapshot=json.dumps(hit.party.record(), ensure_ascii=False),
-                entity_snapshot=entity_json,
-                explanation=json.dumps(hit.match.to_dict(), ensure_ascii=False),
-                reason=reason,
-                previous_alert_id=previous.id if previous is not None else None,
-                run_id=run_id,
-                created_at=now,
-                lock_version=0,
-            )
-        )
-        alert_id = inserted_id(result)
-        if previous is not None and previous.status in OPEN_STATUSES:
-            connection.execute(
-                update(alerts)
-                .where(alerts.c.id == previous.id)
-                .values(status="superseded", lock_version=previous.lock_version + 1)
-            )
-        audit.append(
-            connection,
-            actor,
-            "alert.open",
-            f"alert/{alert_id}",
+        rows.append(
             {
                 "party_id": party_id,
                 "entity_id": entity_id,
-                "score": round(hit.match.score, 4),
-                "edition": edition_id,
-                "reason": reason,
+                "status": "open",
+                "score": hit.match.score,
+                "party_hash": party_hash,
+                "entity_hash": entity_hash,
+                "edition_id": edition_id,
+                "party_snapshot": json.dumps(hit.party.record(), ensure_ascii=False),
+                "entity_snapshot": entity_json,
+                "explanation": json.dumps(hit.match.to_dict(), ensure_ascii=False),
+                "reason": _reason(previous, hit.party, entity_json),
+                "previous_alert_id": previous.id if previous is not None else None,
+                "run_id": run_id,
+                "created_at": now,
+                "lock_version": 0,
+            }
+        )
+        if previous is not None and previous.status in OPEN_STATUSES:
+            superseded.append({"key": previous.id, "next_version": previous.lock_version + 1})
+    if not rows:
+        return 0
+    # one statement for the new alerts (their ids in the rows' order), one for those they supersede
+    inserted = connection.execute(insert(alerts).returning(alerts.c.id, sort_by_parameter_order=True), rows)
+    alert_ids = list(inserted.scalars())
+    if superseded:
+        connection.execute(
+            update(alerts)
+            .where(alerts.c.id == bindparam("key"))
+            .values(status="superseded", lock_version=bindparam("next_version")),
+            superseded,
+        )
+    events: list[audit.Event] = [
+        (
+            "alert.open",
+            f"alert/{alert_id}",
+            {
+                "party_id": row["party_id"],
+                "entity_id": row["entity_id"],
+                "score": round(row["score"], 4),
+                "edition": row["edition_id"],
+                "reason": row["reason"],
                 "run": run_id,
             },
         )
-        opened += 1
-    return opened
+        for alert_id, row in zip(alert_ids, rows, strict=True)
+    ]
+    audit.append_many(connection, actor, events)
+    return len(rows)
 
 
 def _latest_alerts(connection: Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
