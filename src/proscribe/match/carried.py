@@ -164,9 +164,7 @@ def _add_fresh(
                 by_symbol.setdefault(symbol, []).append(number)
     symbol_sets = {number: frozenset(symbols) for number, (symbols, _found) in maps.items()}
     joined = list(merged)  # written together: looked up by keys alone (no symbols), as consonantal words
-    filed_joined = FiledQueries({}, {}, {}, {})
-    for number, text in enumerate(joined):
-        filed_joined.add(number, query_keys(text, True, "merged"))
+    filed_joined = FiledQueries.filing((number, query_keys(text, True, "merged")) for number, text in enumerate(joined))
     joined_keys = {*filed_joined.deletions, *filed_joined.shorter, *filed_joined.skeletons}
     for vocab_id, keys in _filed_keys(index, fresh, merged_from).items():
         word = index.vocab[vocab_id]

