@@ -123,8 +123,11 @@ class CarriedMaps:
         return KnownNeighbours({tokens[number]: found for number, (_s, found) in self.maps.items()}, self.merged)
 
     def to_data(self) -> tuple[Any, ...]:
-        flat = {number: (symbols, _flat(found)) for number, (symbols, found) in self.maps.items()}
-        merged = {joined: _flat(found) for joined, found in self.merged.items()}
+        """Each map as its ids and its hits, the hits shared: most are alike (an exact match, a skeleton's),
+        and a file keeps a shared tuple once, so reading them back builds far fewer objects."""
+        shared: dict[tuple[float, str, int], tuple[float, str, int]] = {}
+        flat = {number: (symbols, _flat(found, shared)) for number, (symbols, found) in self.maps.items()}
+        merged = {joined: _flat(found, shared) for joined, found in self.merged.items()}
         return (self.vocab, self.vocab_symbols, self.merged_from, flat, merged)
 
     @classmethod
@@ -135,8 +138,10 @@ class CarriedMaps:
         return cls(list(vocab), [tuple(s) for s in vocab_symbols], int(merged_from), maps, joined)
 
 
-def _flat(found: TokenMap) -> tuple[list[int], list[tuple[float, str, int]]]:
-    return list(found), list(found.values())
+def _flat(
+    found: TokenMap, shared: dict[tuple[float, str, int], tuple[float, str, int]]
+) -> tuple[list[int], list[tuple[float, str, int]]]:
+    return list(found), [shared.setdefault(hit, hit) for hit in found.values()]
 
 
 def _unflat(flat: Sequence[Any]) -> TokenMap:
