@@ -52,7 +52,7 @@ weighed and reached once, whoever uses it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import pairwise, repeat
 from operator import add, itemgetter, sub
@@ -101,9 +101,12 @@ class ChangedEntries:
         threshold: float,
         own_maps: bool | None = None,
         known: KnownNeighbours | None = None,
+        gained: Mapping[str, Collection[tuple[str, bool]]] | None = None,
     ) -> None:
         """``own_maps``: look query words up through key maps over the changed words (default: when few);
-        ``known``: query words' neighbour maps at hand already (``match.carried``), then not looked up."""
+        ``known``: query words' neighbour maps at hand already (``match.carried``), then not looked up;
+        ``gained``: for these entities, only these names (text, weak) changed (``store.screened``): a query
+        matching none of them matches the entity as before, so the others are left out."""
         self.index = index
         self.known = known
         self.threshold = threshold
@@ -112,6 +115,10 @@ class ChangedEntries:
         self.entity_numbers = frozenset(entities)
         self.identifiers = frozenset(value for entity in entities for value in index.entity_facts[entity][3] if value)
         names = [n for n, entity in enumerate(index.name_entity) if entity in entities]
+        if gained:
+            only = {n: set(gained[entity_id]) for n, entity_id in enumerate(index.entity_ids) if entity_id in gained}
+            texts, weak = index.name_text, index.name_weak
+            names = [n for n in names if (e := index.name_entity[n]) not in only or (texts[n], weak[n]) in only[e]]
         self._unmatched_total: dict[int, float] = {}
         # per (vocabulary id, the listed weight one alignment with it covers, that weight unmatched): the names
         # holding it so; a name holding the word at two places of different weights is in two groups

@@ -2,7 +2,8 @@
 
 Entity ids are stable across editions (``<source>-<publisher id>``), so a
 change is a different version hash under the same id, never a removal plus
-an addition. Monitoring re-screens exactly these entities.
+an addition. Monitoring looks at exactly these entities, each as screening
+reads it (``screened_changes``, ``store.screened``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from proscribe.store.db import chunks
 from proscribe.store.schema import edition_entities, entity_records
+from proscribe.store.screened import NEW, ScreenedChange, screened_change
 
 
 @dataclass(slots=True)
@@ -67,19 +69,34 @@ def count_changes(connection: Connection, from_id: int, to_id: int) -> tuple[int
     return int(added), int(changed), int(removed)
 
 
-def added_or_changed_ids(connection: Connection, from_id: int | None, to_id: int) -> list[str]:
-    """Ids of entities in edition ``to_id`` that edition ``from_id`` lacked or held in another version.
+def screened_changes(connection: Connection, from_id: int | None, to_id: int) -> dict[str, ScreenedChange]:
+    """The entities of edition ``to_id`` that edition ``from_id`` lacked or held in another version, each with
+    how it changed as screening reads it (``store.screened``).
 
     With no ``from_id`` (a list not seen before) every entity of ``to_id`` counts as added.
     """
     new = edition_entities
-    query = select(new.c.entity_id).where(new.c.edition_id == to_id)
-    if from_id is not None:
-        old = edition_entities.alias("old")
-        query = query.select_from(
-            new.outerjoin(old, and_(old.c.entity_id == new.c.entity_id, old.c.edition_id == from_id))
-        ).where(old.c.entity_id.is_(None) | (old.c.record_hash != new.c.record_hash))
-    return list(connection.execute(query).scalars())
+    if from_id is None:
+        query = select(new.c.entity_id).where(new.c.edition_id == to_id)
+        return {entity_id: NEW for entity_id in connection.execute(query).scalars()}
+    old = edition_entities.alias("old")
+    query = (
+        select(new.c.entity_id, old.c.record_hash.label("before"), new.c.record_hash.label("after"))
+        .select_from(new.outerjoin(old, and_(old.c.entity_id == new.c.entity_id, old.c.edition_id == from_id)))
+        .where(new.c.edition_id == to_id, old.c.entity_id.is_(None) | (old.c.record_hash != new.c.record_hash))
+    )
+    rows = connection.execute(query).all()
+    versions = [hash_ for row in rows if row.before is not None for hash_ in (row.before, row.after)]
+    screened: dict[str, str | None] = {}
+    for chunk in chunks(versions, 900):  # by primary key: far cheaper than joining the records twice
+        found = select(entity_records.c.record_hash, entity_records.c.screened)
+        screened.update(
+            (key, value) for key, value in connection.execute(found.where(entity_records.c.record_hash.in_(chunk)))
+        )
+    return {
+        row.entity_id: NEW if row.before is None else screened_change(screened[row.before], screened[row.after])
+        for row in rows
+    }
 
 
 def diff_editions(connection: Connection, source: str, from_id: int, to_id: int) -> EditionDiff:

@@ -28,6 +28,7 @@ from proscribe.store.audit import default_actor, write_transaction
 from proscribe.store.db import chunks, inserted_id
 from proscribe.store.diff import count_changes
 from proscribe.store.schema import current_editions, edition_entities, editions, entity_records
+from proscribe.store.screened import screened_content
 
 _CHUNK = 2000
 _DIGITS = re.compile(r"^\d+$")
@@ -40,6 +41,7 @@ class Record:
     schema: str
     caption: str
     data: str
+    screened: str  # what screening reads of it (store.screened)
 
 
 @dataclass(slots=True)
@@ -95,6 +97,7 @@ def serialise(entity: Entity) -> Record:
         schema=str(entity.schema),
         caption=entity.caption,
         data=data,
+        screened=screened_content(entity),
     )
 
 
@@ -303,6 +306,7 @@ def _insert_new_records(connection: Connection, records: list[Record]) -> None:
                         "schema": r.schema,
                         "caption": r.caption,
                         "data": r.data,
+                        "screened": r.screened,
                     }
                     for r in fresh.values()
                 ],

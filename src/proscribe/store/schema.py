@@ -51,6 +51,7 @@ entity_records = Table(
     Column("schema", String(16), nullable=False),
     Column("caption", Text, nullable=False),
     Column("data", Text, nullable=False),  # Entity.to_dict() as canonical JSON
+    Column("screened", Text, nullable=True),  # what screening reads of it (store.screened); null: stored before
 )
 
 edition_entities = Table(

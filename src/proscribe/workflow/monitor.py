@@ -3,11 +3,18 @@
 The first run screens every party against every current list. Later runs
 screen (a) parties whose screened fields changed, against every list, and
 (b) every other party against only the list entries added or changed since
-the last run, taken from the edition diff. Most parties of (b) cannot come
-near any changed entry; :class:`~proscribe.match.delta.ChangedEntries` proves
-that from an upper bound on the score and from the party's normalised name
-as stored at its last full screening, so only the rest are screened (scored
-against the whole index, as a full screening would). When no party was
+the last run, taken from the edition diff. Each changed entry is looked at as
+screening reads it (:mod:`~proscribe.store.screened`): a party that matched it
+before is screened again whatever changed; otherwise only a name it gained (or,
+for a party giving a date of birth, a country or an identifier, its changed
+facts) can make a new match, and an entry whose remarks or programs alone
+changed reaches nobody else. Most parties of (b) cannot come near any of those
+names; :class:`~proscribe.match.delta.ChangedEntries` proves that from an upper
+bound on the score and from the party's normalised name as stored at its last
+full screening, so only the rest are screened (scored against the whole index,
+as a full screening would). A score that moves only because the lists' word
+frequencies moved, against an entry whose names and facts did not change, is
+not looked for: it would be the same for an entry that did not change at all. When no party was
 written since the last run, the register's words kept by that run
 (:mod:`~proscribe.workflow.register_index`) carry the bound instead, with the
 words' neighbour maps carried over to the current index, and only the parties
@@ -36,7 +43,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, upda
 from proscribe.config import Settings
 from proscribe.match import Query, Screener
 from proscribe.match.carried import CarriedMaps
-from proscribe.match.delta import ChangedEntries
+from proscribe.match.delta import ChangedEntries, NumberedQueries
 from proscribe.match.features import QueryFacts
 from proscribe.match.index import ScreeningIndex
 from proscribe.match.normalize import NameForm, Token, name_forms
@@ -47,13 +54,14 @@ from proscribe.screening.index_files import index_in_memory
 from proscribe.store import audit
 from proscribe.store.audit import write_transaction
 from proscribe.store.db import chunks, inserted_id
-from proscribe.store.diff import added_or_changed_ids
+from proscribe.store.diff import screened_changes
 from proscribe.store.queries import current_edition_ids
+from proscribe.store.screened import ScreenedChange
 from proscribe.workflow.new_alerts import Hit, open_alerts
 from proscribe.workflow.parties import Party, active_parties
 from proscribe.workflow.register_index import RegisterIndex, kept_maps, register_mark, run_key
 from proscribe.workflow.settings import get_setting
-from proscribe.workflow.tables import monitor_runs, parties, party_screenings
+from proscribe.workflow.tables import alerts, monitor_runs, parties, party_screenings
 
 log = logging.getLogger("proscribe.monitor")
 
@@ -118,7 +126,8 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
         last = connection.execute(select(monitor_runs).order_by(monitor_runs.c.id.desc()).limit(1)).first()
         if threshold is None and get_setting(connection, "monitor_threshold"):
             threshold = float(get_setting(connection, "monitor_threshold"))
-        delta = _changed_entities(connection, json.loads(last.editions), editions) if last else set[str]()
+        changes = _changed_entities(connection, json.loads(last.editions), editions) if last else {}
+        delta = set(changes)
         # The register as the last run left it (no party written since) needs reading only where a change reaches
         words = RegisterIndex.load(settings.index_dir, run_key(last.id, last.started_at), mark) if last else None
         if words is not None and _screened_count(connection) != len(words.party_ids):
@@ -144,10 +153,10 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
     kept: list[Party] = []
     refreshed: list[Party] = []  # parties whose stored forms were missing or outdated
     if delta and (others or words is not None):
-        changed = ChangedEntries(full_index, delta, threshold, known=known)
+        bound = _DeltaBound.of(engine, full_index, changes, threshold, known)
         if words is not None:  # the kept words tell which parties the bound keeps: only those are read
             with engine.connect() as connection:
-                others, stale, screened = _read_parties(connection, words.may_match(changed))
+                others, stale, screened = _read_parties(connection, bound.kept(words))
             if stale:  # screened last as another version without moving the mark (never expected): in full
                 forms.update({p.party_id: _forms(p) for p in stale})
                 hits += screen_parties(full, stale, threshold, forms)
@@ -160,11 +169,11 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
                 refreshed.append(party)
             forms[party.party_id] = found
         if words is None:
-            bound = changed.numbered(())
-            others = [p for p in others if bound.may_match_forms(forms[p.party_id], QueryFacts.of(party_query(p)))]
+            keep = bound.keeps()
+            others = [p for p in others if keep(p, forms[p.party_id])]
         kept = others
         hits += screen_parties(full, kept, threshold, forms, only=frozenset(delta))
-        considered = max(considered, len(changed))
+        considered = max(considered, len(delta))
     fully_screened = register if mode == "full" else changed_parties
     screened_count = len(fully_screened) + len(kept)
     with write_transaction(engine) as connection:
@@ -187,6 +196,73 @@ def _run(engine: Engine, settings: Settings, actor: str, threshold: float | None
         audit.append(connection, actor, "monitor.run", f"run/{run_id}", report.to_dict())
     _keep_words(settings, words, run_key(run_id, started), mark, register, forms, full)
     return report
+
+
+@dataclass(slots=True)
+class _DeltaBound:
+    """Which unchanged parties a list change can touch, from how each entry changed (``store.screened``).
+
+    A party can newly match an entry through a name the entry gained (every name, for an entry new to the
+    list), or, giving a date of birth, a country or an identifier of its own, through the entry's changed
+    facts; those go through the bound (``match.delta``). A party that matched a changed entry before is
+    screened again whatever changed: its hit's entry changed. An entry whose programs or remarks alone
+    changed thus costs only the parties it was alerted on.
+    """
+
+    names: ChangedEntries | None  # entries that gained names (only those names), or are new to the list
+    refacted: list[str]  # entries whose facts changed: each with every name, for parties giving facts
+    matched: set[str]  # parties alerted on a changed entry before
+    index: ScreeningIndex
+    threshold: float
+    known: KnownNeighbours | None
+
+    @classmethod
+    def of(
+        cls,
+        engine: Engine,
+        index: ScreeningIndex,
+        changes: dict[str, ScreenedChange],
+        threshold: float,
+        known: KnownNeighbours | None,
+    ) -> _DeltaBound:
+        named = [entity_id for entity_id, change in changes.items() if change.gained is None or change.gained]
+        gained = {entity_id: change.gained for entity_id, change in changes.items() if change.gained}
+        refacted = [entity_id for entity_id, change in changes.items() if change.facts and change.gained is not None]
+        with engine.connect() as connection:
+            matched = _matched_before(connection, [e for e, change in changes.items() if change.gained is not None])
+        names = ChangedEntries(index, named, threshold, known=known, gained=gained) if named else None
+        return cls(names, refacted, matched, index, threshold, known)
+
+    def facts(self) -> ChangedEntries | None:
+        """The entries whose facts changed, filed when a party giving facts of its own asks (none may)."""
+        if not self.refacted:
+            return None
+        return ChangedEntries(self.index, self.refacted, self.threshold, known=self.known)
+
+    def kept(self, words: RegisterIndex) -> set[str]:
+        """The parties of the kept register words this change can touch."""
+        return words.may_match(self.names, self.facts() if words.giving_facts else None) | self.matched
+
+    def keeps(self) -> Callable[[Party, Sequence[NameForm]], bool]:
+        """Whether a party (with its name forms) must be screened against the changed entries: one check for
+        a whole register, which weighs each word once."""
+        names = None if self.names is None else self.names.numbered(())
+        facts_bound: list[NumberedQueries | None] = []  # filed when first needed
+
+        def keep(party: Party, forms: Sequence[NameForm]) -> bool:
+            if party.party_id in self.matched:
+                return True
+            facts = QueryFacts.of(party_query(party))
+            if names is not None and names.may_match_forms(forms, facts):
+                return True
+            if not (facts.date_of_birth or facts.country or facts.id_number):
+                return False
+            if not facts_bound:
+                entries = self.facts()
+                facts_bound.append(None if entries is None else entries.numbered(()))
+            return facts_bound[0] is not None and facts_bound[0].may_match_forms(forms, facts)
+
+        return keep
 
 
 def _split(register: list[Party], screened: dict[str, tuple[str, str | None]]) -> tuple[list[Party], list[Party]]:
@@ -311,13 +387,22 @@ def _forms(party: Party) -> tuple[NameForm, ...]:
     return tuple(name_forms(query.name, query.schema))
 
 
-def _changed_entities(connection: Connection, before: dict[str, int], now: dict[str, int]) -> set[str]:
-    """Ids of the current editions' entities added or changed since the editions of the last run."""
-    changed: set[str] = set()
+def _changed_entities(connection: Connection, before: dict[str, int], now: dict[str, int]) -> dict[str, ScreenedChange]:
+    """The current editions' entities added or changed since the editions of the last run, each with how it
+    changed as screening reads it."""
+    changed: dict[str, ScreenedChange] = {}
     for source, edition in now.items():
         if before.get(source) != edition:
-            changed.update(added_or_changed_ids(connection, before.get(source), edition))
+            changed.update(screened_changes(connection, before.get(source), edition))
     return changed
+
+
+def _matched_before(connection: Connection, entity_ids: Sequence[str]) -> set[str]:
+    """Ids of the parties ever alerted on one of these entities: each matched it once."""
+    found: set[str] = set()
+    for chunk in chunks(sorted(entity_ids), 900):
+        found.update(connection.execute(select(alerts.c.party_id).where(alerts.c.entity_id.in_(chunk))).scalars())
+    return found
 
 
 def _insert_run(

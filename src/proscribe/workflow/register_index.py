@@ -31,7 +31,7 @@ the whole register as before and writes both anew.
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
@@ -131,25 +131,36 @@ class RegisterIndex:
             run, mark, run, party_ids, tokens, token_parties, pairs, identifiers, filed, party_forms, party_facts
         )
 
+    @property
+    def giving_facts(self) -> bool:
+        """Whether a party gives a date of birth, a country or an identifier (not only a name and a type)."""
+        return any(any(facts[1:]) for facts in self.party_facts)
+
     def candidates(self, changed: ChangedEntries) -> set[str]:
         """Ids of the parties holding a word (or two adjacent words) that reaches a changed entry's, or one of
         its identifiers: every party that could match, and usually far fewer than the register."""
         return {self.party_ids[party] for party in self._candidates(changed.numbered(self.tokens))}
 
-    def may_match(self, changed: ChangedEntries) -> set[str]:
+    def may_match(self, changed: ChangedEntries | None, facts_changed: ChangedEntries | None = None) -> set[str]:
         """Ids of the parties the delta bound keeps (``ChangedEntries.may_match`` on each party's kept forms
-        and facts): what a run must screen, found without reading the register from the store."""
+        and facts): what a run must screen, found without reading the register from the store.
+        ``facts_changed``: entries whose birth dates, countries or identifiers changed, which only a party
+        giving such a fact of its own can newly match."""
+        found = set() if changed is None else self._kept(changed, range(len(self.party_ids)))
+        if facts_changed is not None:
+            giving = [party for party, facts in enumerate(self.party_facts) if any(facts[1:])]
+            found |= self._kept(facts_changed, giving)
+        return {self.party_ids[party] for party in found}
+
+    def _kept(self, changed: ChangedEntries, among: Sequence[int]) -> set[int]:
         bound = changed.numbered(self.tokens)
         bound.settle_pairs(self.pairs)
         # A change with fewer words than the register names its candidates from its own side, cheaply; a
         # larger one reaches most parties anyway, and the bound drops one none of whose words reach it at once.
-        small = len(changed.words) < len(self.tokens)
-        parties = sorted(self._candidates(bound)) if small else range(len(self.party_ids))
-        return {
-            self.party_ids[party]
-            for party in parties
-            if bound.may_match(self.party_forms[party], QueryFacts(*self.party_facts[party]))
-        }
+        if len(changed.words) < len(self.tokens):
+            among = sorted(self._candidates(bound).intersection(among))
+        forms, facts = self.party_forms, self.party_facts
+        return {party for party in among if bound.may_match(forms[party], QueryFacts(*facts[party]))}
 
     def _candidates(self, bound: NumberedQueries) -> set[int]:
         changed = bound.changed
