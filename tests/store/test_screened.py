@@ -91,6 +91,8 @@ def test_versions_compare_by_what_screening_reads(sdn: list[Entity]) -> None:
     assert screened_change(stored, screened_content(retyped)) == NEW
     assert screened_change(None, stored) == NEW  # stored before this was kept
     assert screened_change(stored.replace("v1 ", "v0 ", 1), stored) == NEW  # kept by another version
+    assert screened_change("{}", stored) == NEW
+    assert screened_change(stored.rsplit(" ", 1)[0] + " [not json", stored) == NEW
 
 
 def test_a_store_made_before_gets_what_screening_reads_when_migrated(tmp_path: Path, sdn: list[Entity]) -> None:

@@ -24,7 +24,7 @@ from proscribe.model import Entity, NameKind
 
 VERSION = 1  # raise when screening starts reading more of an entity: stored values of older versions then say "all"
 
-_PREFIX = f"v{VERSION} "  # begins every stored value: one of another version is never compared
+_VERSION_MARK = f"v{VERSION}"  # begins every stored value: one of another version is never compared
 ScreenedName = tuple[str, bool]  # a name's text, and whether it is a weak alias
 
 
@@ -41,7 +41,8 @@ UNSCORED = ScreenedChange(frozenset(), False)  # nothing screening reads changed
 
 
 def screened_content(entity: Entity) -> str:
-    """The stored form of what screening reads of ``entity``: the version prefix, then canonical JSON."""
+    """The stored form of what screening reads of ``entity``: its version, type and a digest of its facts,
+    then its names as JSON, apart by spaces, so two versions mostly compare as strings."""
     names = [[name.value, name.kind is NameKind.WEAK] for name in entity.names]
     facts = [
         [[date.value, date.end] for date in entity.birth_dates],
@@ -49,29 +50,28 @@ def screened_content(entity: Entity) -> str:
         [identifier.value for identifier in entity.identifiers],
     ]
     digest = hashlib.sha256(_canonical(facts).encode()).hexdigest()[:32]
-    return _PREFIX + _canonical({"schema": entity.schema.value, "names": names, "facts": digest})
+    return f"{_VERSION_MARK} {entity.schema.value} {digest} {_canonical(names)}"
 
 
 def screened_change(before: str | None, after: str | None) -> ScreenedChange:
     """How an entry changed from the version stored as ``before`` to ``after`` (None: a version stored before
     this was kept, or no earlier version): a changed type changes how every name is read, so all count."""
-    if before is not None and before == after and before.startswith(_PREFIX):
-        return UNSCORED  # the common change: programs, remarks, addresses
-    earlier, later = _read(before), _read(after)
-    if earlier is None or later is None or earlier["schema"] != later["schema"]:
+    if before is None or after is None:
         return NEW
-    if earlier["names"] == later["names"]:
-        return ScreenedChange(frozenset(), earlier["facts"] != later["facts"])
-    seen = {(str(text), bool(weak)) for text, weak in earlier["names"]}
-    gained = frozenset((str(text), bool(weak)) for text, weak in later["names"]) - seen
-    return ScreenedChange(gained, earlier["facts"] != later["facts"])
-
-
-def _read(stored: str | None) -> dict[str, Any] | None:
-    if stored is None or not stored.startswith(_PREFIX):
-        return None
-    data: dict[str, Any] = json.loads(stored[len(_PREFIX) :])
-    return data
+    earlier, later = before.split(" ", 3), after.split(" ", 3)
+    if len(earlier) != 4 or len(later) != 4 or earlier[0] != _VERSION_MARK or later[0] != _VERSION_MARK:
+        return NEW  # kept by another version of this
+    if earlier[1] != later[1]:
+        return NEW
+    facts = earlier[2] != later[2]
+    if earlier[3] == later[3]:  # the common change (programs, remarks, addresses) reads no names
+        return UNSCORED if not facts else ScreenedChange(frozenset(), True)
+    try:
+        seen = {(str(text), bool(weak)) for text, weak in json.loads(earlier[3])}
+        gained = frozenset((str(text), bool(weak)) for text, weak in json.loads(later[3])) - seen
+    except (ValueError, TypeError):  # not as this version writes it: every name counts
+        return NEW
+    return ScreenedChange(gained, facts)
 
 
 def _canonical(value: Any) -> str:
