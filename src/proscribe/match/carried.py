@@ -84,13 +84,18 @@ class CarriedMaps:
     def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
         """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
         merged_from = index.merged_from
-        # a listed word as it was: its text and symbols (a merged spelling's id says so by where it lies)
-        then = {key: number for number, key in enumerate(zip(self.vocab, self.vocab_symbols, strict=True))}
+        # a listed word as it was: its text (one id per text), its symbols, and whether it is a merged spelling
+        # (an id says so by where it lies)
+        then = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
         fresh: set[int] = set()  # listed words new to this index, or not as they were
         now_of: list[int | None] = [None] * len(self.vocab)  # an earlier id -> the same word's id now, if unchanged
-        earlier = map(then.get, zip(index.vocab, map(tuple, index.vocab_symbols), strict=True))
-        for vocab_id, before in enumerate(earlier):
-            if before is None or (before >= self.merged_from) != (vocab_id >= merged_from):
+        listed_then, listed_now, merged_then = self.vocab_symbols, index.vocab_symbols, self.merged_from
+        for vocab_id, before in enumerate(map(then.get, index.vocab)):
+            if (
+                before is None
+                or (before >= merged_then) != (vocab_id >= merged_from)
+                or listed_then[before] != listed_now[vocab_id]
+            ):
                 fresh.add(vocab_id)
             else:
                 now_of[before] = vocab_id
