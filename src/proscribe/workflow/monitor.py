@@ -14,14 +14,14 @@ bound on the score and from the party's normalised name as stored at its last
 full screening, so only the rest are screened (scored against the whole index,
 as a full screening would). A score that moves only because the lists' word
 frequencies moved, against an entry whose names and facts did not change, is
-not looked for: it would be the same for an entry that did not change at all. When no party was
-written since the last run, the register's words kept by that run
-(:mod:`~proscribe.workflow.register_index`) carry the bound instead, with the
-words' neighbour maps carried over to the current index, and only the parties
-it keeps are read. An alert is opened for a new
-(party, entity) hit, or for a pair whose party or list entry changed since it
-was last alerted or decided; a pair decided as a false positive stays quiet
-until one side changes, and then comes back saying what changed.
+not looked for: it would be the same for an entry that did not change at all.
+When no party was written since the last run, the register's words kept by that
+run (:mod:`~proscribe.workflow.register_index`) carry the bound instead, with
+the words' neighbour maps carried over to the current index, and only the
+parties it keeps are read. An alert is opened for a new (party, entity) hit, or
+for a pair whose party or list entry changed since it was last alerted or
+decided; a pair decided as a false positive stays quiet until one side changes,
+and then comes back saying what changed.
 
 A run computes everything first and writes it in one transaction, with the
 audit events: interrupting it leaves nothing, and running it twice opens

@@ -92,6 +92,7 @@ alerts = Table(
     Column("lock_version", Integer, nullable=False),
     Index("ix_alerts_pair", "party_id", "entity_id"),
     Index("ix_alerts_status", "status"),
+    Index("ix_alerts_entity", "entity_id"),
 )
 
 settings = Table(

@@ -1,5 +1,6 @@
 """Each stored entity version keeps what screening reads of it (``store.screened``), so monitoring can tell
-an entry that gained a name from one whose remarks or programs changed.
+an entry that gained a name from one whose remarks or programs changed; alerts are found by entity too (the
+parties alerted on a changed entry are screened again).
 
 Revision ID: 0007_screened_content
 Revises: 0006_party_forms
@@ -26,6 +27,7 @@ _BATCH = 2000
 
 
 def upgrade() -> None:
+    op.create_index("ix_alerts_entity", "alerts", ["entity_id"])
     with op.batch_alter_table("entity_records") as batch:
         batch.add_column(sa.Column("screened", sa.Text, nullable=True))
     # the versions stored already: read once here, so the next list update compares them like any other
@@ -44,3 +46,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("entity_records") as batch:
         batch.drop_column("screened")
+    op.drop_index("ix_alerts_entity", "alerts")
