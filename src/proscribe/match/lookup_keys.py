@@ -69,8 +69,8 @@ class FiledQueries:
     """Query words (numbered) filed under the keys they are looked up by: the index's key maps reversed.
 
     The words under a key are a tuple, and keys holding the same words share one (most of a word's keys
-    hold it alone): a file keeps a shared tuple once, so reading a register's filed words back builds a
-    tenth of the objects, and a third of the time, that a list per key would.
+    hold it alone): a file keeps a shared tuple once, so reading a register's filed words back builds far
+    fewer objects than a list per key would (0.014 s against 0.023 s for a 10,000-party register).
     """
 
     deletions: dict[str, tuple[int, ...]]
