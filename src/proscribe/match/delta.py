@@ -462,6 +462,8 @@ def _form_check(
             return True
         if max([best for _, best in tables]) >= need:
             return True
+        if len(tables) < 2:
+            return False
         if len(tables) == 2:  # an intersection of two dictionary views walks the smaller
             first, second = tables[0][0], tables[1][0]
             shared = first.keys() & second.keys()
@@ -470,8 +472,6 @@ def _form_check(
             own: Iterator[float] = map(sub, map(second.__getitem__, shared), map(scaled.__getitem__, shared))
             best: float = max(map(add, map(first.__getitem__, shared), own))
             return best >= need
-        if len(tables) < 2:
-            return False
         columns = [terms for terms, _ in tables]
         reached: set[int] = set()
         for k in range(1, len(columns)):

@@ -88,6 +88,12 @@ class QueryFacts:
         """The secondary facts a query brings, as screening weighs them."""
         return cls(query.schema.value if query.schema else None, query.date_of_birth, query.country, query.id_number)
 
+    @property
+    def gives_facts(self) -> bool:
+        """Whether it gives a date of birth, a country or an identifier: only then can an entry's changed facts
+        move its score (the type aside, which moves with the entry's names)."""
+        return bool(self.date_of_birth or self.country or self.id_number)
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:

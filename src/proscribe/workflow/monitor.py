@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
@@ -247,7 +248,11 @@ class _DeltaBound:
         """Whether a party (with its name forms) must be screened against the changed entries: one check for
         a whole register, which weighs each word once."""
         names = None if self.names is None else self.names.numbered(())
-        facts_bound: list[NumberedQueries | None] = []  # filed when first needed
+
+        @cache
+        def facts_bound() -> NumberedQueries | None:  # filed when a party giving facts first asks
+            entries = self.facts()
+            return None if entries is None else entries.numbered(())
 
         def keep(party: Party, forms: Sequence[NameForm]) -> bool:
             if party.party_id in self.matched:
@@ -255,12 +260,10 @@ class _DeltaBound:
             facts = QueryFacts.of(party_query(party))
             if names is not None and names.may_match_forms(forms, facts):
                 return True
-            if not (facts.date_of_birth or facts.country or facts.id_number):
+            if not facts.gives_facts:
                 return False
-            if not facts_bound:
-                entries = self.facts()
-                facts_bound.append(None if entries is None else entries.numbered(()))
-            return facts_bound[0] is not None and facts_bound[0].may_match_forms(forms, facts)
+            bound = facts_bound()
+            return bound is not None and bound.may_match_forms(forms, facts)
 
         return keep
 

@@ -134,7 +134,7 @@ class RegisterIndex:
     @property
     def giving_facts(self) -> bool:
         """Whether a party gives a date of birth, a country or an identifier (not only a name and a type)."""
-        return any(any(facts[1:]) for facts in self.party_facts)
+        return any(QueryFacts(*facts).gives_facts for facts in self.party_facts)
 
     def candidates(self, changed: ChangedEntries) -> set[str]:
         """Ids of the parties holding a word (or two adjacent words) that reaches a changed entry's, or one of
@@ -148,7 +148,7 @@ class RegisterIndex:
         giving such a fact of its own can newly match."""
         found = set() if changed is None else self._kept(changed, range(len(self.party_ids)))
         if facts_changed is not None:
-            giving = [party for party, facts in enumerate(self.party_facts) if any(facts[1:])]
+            giving = [party for party, facts in enumerate(self.party_facts) if QueryFacts(*facts).gives_facts]
             found |= self._kept(facts_changed, giving)
         return {self.party_ids[party] for party in found}
 
