@@ -61,24 +61,31 @@ class _Carried(Mapping[Token, TokenMap]):
         return 0
 
 
-@pytest.fixture(scope="module", params=["own", "index", "carried"], ids=["own key maps", "the index's", "carried"])
+@pytest.fixture(
+    scope="module",
+    params=["own", "index", "carried", "carried-low"],
+    ids=["own key maps", "the index's", "carried", "carried, threshold 0.7"],
+)
 def setting(
     request: pytest.FixtureRequest, screener_and_entities: tuple[Screener, list[Entity]]
 ) -> tuple[Screener, ChangedEntries, frozenset[str], list[Entity]]:
     """Query words looked up through key maps over the changed words (a small change), or the index's, or
-    their maps at hand (carried: then an unlisted word weighs exactly as screening weighs it)."""
+    their maps at hand (carried: then an unlisted word weighs exactly as screening weighs it); and once at a
+    lower threshold, where far more names come near and every part of the bound is put to work."""
     screener, entities = screener_and_entities
     changed_ids = frozenset(e.id for e in entities[::5])
     index = screener.index
-    known = KnownNeighbours(_Carried(index), {}) if request.param == "carried" else None
-    changed = ChangedEntries(index, changed_ids, screener.threshold, own_maps=request.param == "own", known=known)
+    known = KnownNeighbours(_Carried(index), {}) if request.param.startswith("carried") else None
+    threshold = 0.7 if request.param == "carried-low" else screener.threshold
+    changed = ChangedEntries(index, changed_ids, threshold, own_maps=request.param == "own", known=known)
     return screener, changed, changed_ids, entities
 
 
 def _check(setting: tuple[Screener, ChangedEntries, frozenset[str], list[Entity]], query: Query) -> tuple[bool, bool]:
     """(matches a changed entity, kept by the filter); fails when the first holds and not the second."""
     screener, changed, changed_ids, _ = setting
-    matched = any(m.match for m in screener.screen(query, limit=25, entity_ids=changed_ids).matches)
+    found = screener.screen(query, threshold=changed.threshold, limit=25, entity_ids=changed_ids)
+    matched = any(m.match for m in found.matches)
     kept = changed.may_match(name_forms(query.name, query.schema), QueryFacts.of(query))
     assert kept or not matched, f"{query.name!r} matches a changed entity but the filter dropped it"
     return matched, kept

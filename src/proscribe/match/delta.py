@@ -30,6 +30,15 @@ a listed word's), and its term takes whichever end is larger. Secondary facts ad
 at most :func:`max_bonus`; weak aliases only lower a score; an exact identifier
 match is decisive and checked apart.
 
+Most queries are settled before any name is looked at. Alignment is one-to-one
+on both sides, so the listed words a query aligns with are distinct, and each
+pays its own unmatched weight out of ``U'``. Moving that share into each pair's
+term leaves ``(s - F)(a + b) + F * u_a``, which no longer depends on the name:
+each query token (or two written together) adds at most its best such value
+over every changed word it reaches, and the rest of the name's unmatched
+weight only lowers the score. When those bests do not cover ``F * U`` no name
+can match, and the per-name check below is skipped (``ChangedEntries._net``).
+
 A term is never counted below zero: a query token may stay unaligned, which
 adds nothing. A listed word weighs the same in every name that holds it at a
 place of the same kind, so names are filed by word and by the (weight,
@@ -87,6 +96,10 @@ Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs
 # names holding a word at places of one weight: (that weight, unmatched, the names, their least whole unmatched)
 Group = tuple[float, float, tuple[int, ...], float]
 Facts = tuple[Bound, bool, Reach]  # a query token's bound, whether it is an initial, the changed words it reaches
+# per kind code, the share of its weight a token of a kind weighing less unmatched weighs so (legal forms: none)
+_FREE_KINDS = {
+    code: share for code, kind in KIND_NAMES.items() if (share := UNMATCHED_KIND_WEIGHT.get(kind, 1.0)) != 1.0
+}
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -123,14 +136,18 @@ class ChangedEntries:
         # per (vocabulary id, the listed weight one alignment with it covers, that weight unmatched): the names
         # holding it so; a name holding the word at two places of different weights is in two groups
         filed: defaultdict[tuple[int, float, float], list[int]] = defaultdict(list)
-        factors = {code: UNMATCHED_KIND_WEIGHT.get(kind, 1.0) for code, kind in KIND_NAMES.items()}
         for name in names:
-            self._add_name(name, filed, factors)
+            self._add_name(name, filed)
         totals = self._unmatched_total
         self._places: dict[int, list[Group]] = {}
+        # per changed word, its lightest and its heaviest place: the name-free bound's ends (``_net``)
+        self._weight_ends: dict[int, tuple[float, float]] = {}
+        ends = self._weight_ends
         for (vocab_id, weight, free), holding in filed.items():
             group = (weight, free, tuple(holding), min(map(totals.__getitem__, holding)))
             self._places.setdefault(vocab_id, []).append(group)
+            lightest, heaviest = ends.get(vocab_id, (weight, weight))
+            ends[vocab_id] = (min(lightest, weight), max(heaviest, weight))
         self._allowed = frozenset(self._places)
         self._scaled_totals: dict[float, dict[int, float]] = {}
         # Query words are looked up among the changed words only. For a small change, through key maps over
@@ -144,9 +161,9 @@ class ChangedEntries:
             self._maps = key_maps(index.vocab, index.vocab_symbols, self._merged_from, self._allowed)
         # An unlisted query word weighs as its closest listed neighbour, which may be a merged spelling whose
         # rarity (its parts' sum) exceeds a listed word's: no neighbour weighs more than the rarest entry.
-        self._highest_rarity = max(index.max_rarity, max(index.rarity, default=0.0))
+        self._highest_rarity = index.highest_rarity
         self._initials = {index.vocab[v]: v for v in self._places if len(index.vocab[v]) == 1}
-        self._heaviest = max((max(w, default=0.0) for w in index.name_weights), default=0.0)
+        self._heaviest = index.heaviest_weight
         self._reaches: dict[tuple[Token, ...], Reach] = {}
 
     def __len__(self) -> int:
@@ -162,21 +179,22 @@ class ChangedEntries:
         none of whose tokens (or pairs) does cannot match, bar an identifier (see ``identifiers``)."""
         return bool(self._reach(tokens))
 
-    def _add_name(
-        self, name: int, filed: defaultdict[tuple[int, float, float], list[int]], factors: dict[str, float]
-    ) -> None:
-        """``factors``: per kind code, the share of its weight a token of that kind weighs unmatched."""
+    def _add_name(self, name: int, filed: defaultdict[tuple[int, float, float], list[int]]) -> None:
+        """File a name under each place one alignment may cover: a word, or two written together. A place met
+        twice files the name twice, which changes nothing (a term per name is kept once, and the least)."""
         index = self.index
         weights = index.name_weights[name]
-        unmatched = [w * factors[code] for w, code in zip(weights, index.name_kinds[name], strict=True)]
+        kinds = index.name_kinds[name]
+        unmatched: Sequence[float] = weights
+        if any(code in _FREE_KINDS for code in kinds):
+            unmatched = [w * _FREE_KINDS.get(code, 1.0) for w, code in zip(weights, kinds, strict=True)]
         self._unmatched_total[name] = sum(unmatched)
-        # the places one alignment with this word (or two written together) may cover: a place met twice counts once
-        places = set(zip(index.name_tokens[name], weights, unmatched, strict=True))
+        for place in zip(index.name_tokens[name], weights, unmatched, strict=True):
+            filed[place].append(name)
         merged = index.name_merged[name]
         if merged:  # the j-th spells the words at j and j + 1 written together
-            places.update(zip(merged, map(add, weights, weights[1:]), map(add, unmatched, unmatched[1:]), strict=False))
-        for place in places:
-            filed[place].append(name)
+            for place in zip(merged, map(add, weights, weights[1:]), map(add, unmatched, unmatched[1:]), strict=False):
+                filed[place].append(name)
 
     def reaching(self, tokens: Sequence[Token], filed: FiledQueries) -> set[int]:
         """The numbers of ``tokens`` (filed under their lookup keys in ``filed``) that reach a changed word:
@@ -301,6 +319,30 @@ class ChangedEntries:
         for term, names in scored:
             terms.update(dict.fromkeys(names, term))
         return terms, best
+
+    def _net(self, bounds: Sequence[Bound], reach: Reach, floor: float) -> float:
+        """The most one query token (or two written together, with these ``bounds``) can add in any changed
+        name, less what its listed counterpart weighs unmatched: ``(s - F)(a + b) + F * u_a`` at best, or
+        nothing (see ``_form_check``). Names apart, so it is found per word, from each word's lightest and
+        heaviest place."""
+        free_q = exact_q = inexact_q = 0.0
+        for weight, free, exact in bounds:
+            free_q += floor * free
+            if exact:
+                exact_q += weight
+            else:
+                inexact_q += weight
+        ends = self._weight_ends
+        best = 0.0
+        for vocab_id, sim in reach.items():
+            gain = sim - floor
+            if gain > 0:
+                net = free_q + gain * (exact_q + inexact_q + ends[vocab_id][1])
+            else:
+                net = free_q + gain * (exact_q + ends[vocab_id][0])
+            if net > best:
+                best = net
+        return best
 
     def _scaled_total(self, floor: float) -> dict[int, float]:
         """Per changed name, ``floor`` times its whole unmatched weight; cached."""
@@ -430,7 +472,8 @@ def _form_check(
     for the name, or nothing; a name must be reached by two parts unless one alone leaves a margin.
     Initials can align with any listed word they begin, so they count as matched against a word of the
     heaviest weight (a credit, not a weight owed). What is left of the query's unmatched weight must be
-    covered. Per number and per pair, what the check reads is found once and kept for every form.
+    covered. Before any of that, the name-free bound of the module docstring (``ChangedEntries._net``)
+    drops most forms. Per number and per pair, what the check reads is found once and kept for every form.
     """
     heaviest = changed._heaviest
     scaled = changed._scaled_total(floor)
@@ -447,19 +490,37 @@ def _form_check(
         (weight, free, _exact), initial, _reach = facts[number]
         return -((1 - floor) * (weight + heaviest) + floor * heaviest) if initial else floor * free
 
+    def single_net(number: int) -> float:  # what the token may add at best, less what it owes
+        bound, _initial, reach = facts[number]
+        return (changed._net((bound,), reach, floor) if reach else 0.0) - owing[number]
+
+    def pair_net(pair: tuple[int, int]) -> float:
+        reach = pairs[pair]
+        return changed._net((facts[pair[0]][0], facts[pair[1]][0]), reach, floor) if reach else 0.0
+
     singles: _Found[int, Terms | None] = _Found(single_terms)
     joined: _Found[tuple[int, int], Terms | None] = _Found(pair_terms)
     owing: _Found[int, float] = _Found(owed)
+    single_nets: _Found[int, float] = _Found(single_net)
+    pair_nets: _Found[tuple[int, int], float] = _Found(pair_net)
+
+    def reaches(form: Sequence[int]) -> bool:
+        return any(facts[number][2] for number in form) or any(map(pairs.__getitem__, pairwise(form)))
 
     def check(form: Sequence[int]) -> bool:
-        tables = [table for table in map(singles.__getitem__, form) if table is not None]
+        # First, names apart: each part at its best in any changed name, one-to-one (``_net``), against what
+        # the query's tokens owe unmatched. Most forms fail here, before any name is looked at.
+        spare = sum(map(single_nets.__getitem__, form))
         if len(form) > 1:
-            tables += [table for table in map(joined.__getitem__, pairwise(form)) if table is not None]
-        if not tables:
+            spare += sum(map(pair_nets.__getitem__, pairwise(form)))
+        if spare < -1e-9:
             return False
         need = sum(map(owing.__getitem__, form)) - 1e-9
         if need <= 0:  # initials' credit covers it all: a name some part reaches passes with terms of nothing
-            return True
+            return reaches(form)
+        tables = [table for table in map(singles.__getitem__, form) if table is not None]
+        if len(form) > 1:
+            tables += [table for table in map(joined.__getitem__, pairwise(form)) if table is not None]
         if max([best for _, best in tables]) >= need:
             return True
         if len(tables) < 2:
