@@ -7,7 +7,7 @@ import marshal
 from itertools import pairwise
 
 from proscribe.match import build_index
-from proscribe.match.carried import CarriedMaps, keyed, keyed_neighbours
+from proscribe.match.carried import LONG, CarriedMaps, keyed, keyed_neighbours
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import Token, name_forms
 from proscribe.match.search import keyed_merge, merged_neighbours
@@ -65,6 +65,16 @@ def test_carried_maps_equal_a_fresh_lookup_in_the_later_index() -> None:
         moved += symbols != carried.maps[number][0]
     assert moved  # some words' equivalences differ between the editions: the recheck is exercised
     assert sum(map(len, (found for _, found in rebased.maps.values()))) > 10_000
+    # long spellings of two listed words written together, new to the later index, met from their side
+    # (``carried._may_meet`` decides which are keyed at all)
+    earlier_words = set(earlier.vocab)
+    met = {
+        v
+        for _, found in rebased.maps.values()
+        for v in found
+        if v >= later.merged_from and len(later.vocab[v]) >= LONG and later.vocab[v] not in earlier_words
+    }
+    assert len(met) >= 5
     assert len(rebased.merged) > 20
     for left, right in pairs:
         if keyed_merge(tokens[left], tokens[right]):

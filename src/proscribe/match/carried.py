@@ -176,8 +176,14 @@ def _add_fresh(
     joined = list(merged)  # written together: looked up by keys alone (no symbols), as consonantal words
     filed_joined = FiledQueries.filing((number, query_keys(text, True, "merged")) for number, text in enumerate(joined))
     joined_keys = {*filed_joined.deletions, *filed_joined.shorter, *filed_joined.skeletons}
-    for vocab_id, keys in _filed_keys(index, fresh, merged_from).items():
+    # Two listed words written together are long, and long register words few: a merged spelling whose
+    # deletion keys could meet none of theirs (see ``_may_meet``) is not keyed at all.
+    long_keys = {_outline(key) for key in (*filed.deletions, *joined_keys) if len(key) >= LONG - 1}
+    keyed = {v for v in fresh if v < merged_from or len(index.vocab[v]) < LONG or _may_meet(index.vocab[v], long_keys)}
+    filed_keys = _filed_keys(index, keyed, merged_from)
+    for vocab_id in fresh:
         word = index.vocab[vocab_id]
+        keys = filed_keys.get(vocab_id, _NO_KEYS)
         meeting = filed.meeting(word, keys)
         meeting.update(by_text.get(word, ()))  # itself, however short
         if vocab_id < merged_from:
@@ -192,6 +198,8 @@ def _add_fresh(
                 carried[1][vocab_id] = hit
         if word in merged:
             merged[word][vocab_id] = (1.0, "exact", 0)
+        if vocab_id not in keyed:
+            continue
         if word in joined_keys or not joined_keys.isdisjoint(keys[0]) or not joined_keys.isdisjoint(keys[2]):
             for number in filed_joined.meeting(word, keys):
                 text = joined[number]
@@ -200,6 +208,33 @@ def _add_fresh(
                 )  # fmt: skip
                 if hit[0] > 0:
                     merged[text][vocab_id] = hit
+
+
+LONG = 9  # a merged spelling this long is keyed only when its outline meets a register word's
+_NO_KEYS: tuple[tuple[str, ...], str, tuple[str, ...]] = ((), "", ())
+
+
+def _outline(key: str) -> tuple[int, str, str]:
+    """A lookup key's length, first two letters and last two."""
+    return len(key), key[:2], key[-2:]
+
+
+def _may_meet(word: str, outlines: set[tuple[int, str, str]]) -> bool:
+    """Whether one of the word's deletion keys (itself, and itself less one letter) may equal a key of these
+    outlines: a deletion leaves both ends as they were unless it falls within the first or last two letters,
+    so those keys have six outlines at most (for a word of five letters or more)."""
+    length, head, tail = len(word), word[:2], word[-2:]
+    shorter = length - 1
+    return not outlines.isdisjoint(
+        (
+            (length, head, tail),
+            (shorter, head, tail),
+            (shorter, word[1:3], tail),
+            (shorter, word[0] + word[2], tail),
+            (shorter, head, word[-3] + word[-1]),
+            (shorter, head, word[-3:-1]),
+        )
+    )
 
 
 def _filed_keys(
