@@ -53,7 +53,7 @@ change is looked up through key maps of its own words, and
 it from the change's side, so neither costs in proportion to the lists or the
 register. A run that carries its register's neighbour maps from the last
 edition (:mod:`~proscribe.match.carried`) passes them as ``known``, and then
-looks no word up at all. :class:`NumberedQueries` runs the same check on
+looks no word up at all. :class:`~proscribe.match.delta_queries.NumberedQueries` runs the same check on
 queries written as numbers into a register's distinct words, so that a word is
 weighed and reached once, whoever uses it.
 """
@@ -61,25 +61,24 @@ weighed and reached once, whoever uses it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from functools import partial
-from itertools import pairwise, repeat
-from operator import add, itemgetter, sub
-from typing import TypeVar
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from operator import add, itemgetter
+from typing import TYPE_CHECKING
 
 from proscribe.match.features import (
     MERGED_FACTOR,
     TOKEN_SIMILARITY,
     UNMATCHED_KIND_WEIGHT,
     QueryFacts,
-    max_bonus,
-    normalize_identifier,
 )
 from proscribe.match.index import KIND_NAMES, KeyMaps, ScreeningIndex, key_maps
 from proscribe.match.keys import token_similarity
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.score import token_mode, token_weight
+
+if TYPE_CHECKING:
+    from proscribe.match.delta_queries import NumberedQueries
 from proscribe.match.search import (
     KnownNeighbours,
     TokenMap,
@@ -100,8 +99,6 @@ Facts = tuple[Bound, bool, Reach]  # a query token's bound, whether it is an ini
 _FREE_KINDS = {
     code: share for code, kind in KIND_NAMES.items() if (share := UNMATCHED_KIND_WEIGHT.get(kind, 1.0)) != 1.0
 }
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
 class ChangedEntries:
@@ -295,7 +292,7 @@ class ChangedEntries:
 
     def _terms(self, bounds: Sequence[Bound], reach: Reach, floor: float) -> Terms:
         """Per name ``reach`` meets, the best positive term one query token (or two written together, with
-        these ``bounds``) can add to the bound (see ``NumberedQueries._form_may_match``), and the best margin
+        these ``bounds``) can add to the bound (see ``delta_queries._form_check``), and the best margin
         it leaves alone: a name's margin is its best term less ``floor`` times its whole unmatched weight, so
         the best is found per group, from the group's least such weight."""
         free_q = floor * sum(b[1] for b in bounds)
@@ -323,7 +320,7 @@ class ChangedEntries:
     def _net(self, bounds: Sequence[Bound], reach: Reach, floor: float) -> float:
         """The most one query token (or two written together, with these ``bounds``) can add in any changed
         name, less what its listed counterpart weighs unmatched: ``(s - F)(a + b) + F * u_a`` at best, or
-        nothing (see ``_form_check``). Names apart, so it is found per word, from each word's lightest and
+        nothing (see ``delta_queries._form_check``). Names apart, so it is found per word, from each word's lightest and
         heaviest place."""
         free_q = exact_q = inexact_q = 0.0
         for weight, free, exact in bounds:
@@ -344,6 +341,11 @@ class ChangedEntries:
                 best = net
         return best
 
+    def _reached_names(self, reach: Reach) -> set[int]:
+        """The changed names holding a word of ``reach``."""
+        places = self._places
+        return set().union(*[group[2] for vocab_id in reach for group in places[vocab_id]])
+
     def _scaled_total(self, floor: float) -> dict[int, float]:
         """Per changed name, ``floor`` times its whole unmatched weight; cached."""
         found = self._scaled_totals.get(floor)
@@ -355,197 +357,12 @@ class ChangedEntries:
 
     def may_match(self, forms: Sequence[NameForm], facts: QueryFacts) -> bool:
         """False only when no name of the changed entities can reach the threshold for this query. A caller
-        checking many queries keeps one :meth:`numbered` and asks its :meth:`~NumberedQueries.may_match_forms`,
-        which finds each word's reach once for all of them."""
+        checking many queries keeps one :meth:`numbered` and asks it
+        (``delta_queries.NumberedQueries.may_match_forms``), which finds each word's reach once for all."""
         return self.numbered(()).may_match_forms(forms, facts)
 
     def numbered(self, tokens: Sequence[Token]) -> NumberedQueries:
         """The bound for queries written as numbers into ``tokens`` (a register's distinct words)."""
+        from proscribe.match.delta_queries import NumberedQueries  # the query side builds on this one
+
         return NumberedQueries(self, tokens)
-
-
-class NumberedQueries:
-    """:meth:`ChangedEntries.may_match` for queries written as numbers into one list of distinct tokens.
-
-    A register repeats its words, so each word's reach, weights and terms are found once per number,
-    and a query then costs a few dictionary reads (no token is hashed again). The per-number and per-pair
-    facts sit in dictionaries that find a missing entry when first read (:class:`_Found`), so the check of
-    one form (:func:`_form_check`) reads them at the speed of a plain dictionary. Nothing kept here refers
-    back to this object: dropping it frees everything at once (no reference cycle for the collector).
-    """
-
-    def __init__(self, changed: ChangedEntries, tokens: Sequence[Token] = ()) -> None:
-        self.changed = changed
-        self.tokens: list[Token] = []
-        self._number: dict[Token, int] = {}
-        # per number: (its bound, whether an initial, the changed words it reaches)
-        self._facts: _Found[int, Facts] = _Found(partial(_token_facts, changed, self.tokens))
-        # per adjacent pair (by number): the changed words the two reach written together (empty: none)
-        self._pairs: _Found[tuple[int, int], Reach] = _Found(partial(_pair_reach, changed, self.tokens))
-        self._checks: dict[float, Callable[[Sequence[int]], bool]] = {}
-        self.numbers(tokens)
-
-    def numbers(self, tokens: Iterable[Token]) -> tuple[int, ...]:
-        """The tokens' numbers, numbering those not met before."""
-        found = []
-        for token in tokens:
-            number = self._number.get(token)
-            if number is None:
-                number = self._number[token] = len(self.tokens)
-                self.tokens.append(token)
-            found.append(number)
-        return tuple(found)
-
-    def settle_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
-        """Settle at once which of these adjacent pairs (by number) cannot reach a changed word written
-        together: a register holds many pairs and few reach, and a pair not looked up by keys (see
-        ``search.keyed_merge``) reaches only the changed word it spells, so one dictionary read settles it."""
-        texts = [token.text for token in self.tokens]
-        consonantal = [token.consonantal for token in self.tokens]
-        vocab_index = self.changed.index.vocab_index
-        allowed = self.changed.words
-        settled = self._pairs
-        nothing: Reach = {}
-        for pair in pairs:
-            left, right = pair
-            if pair in settled or (consonantal[left] and consonantal[right]):
-                continue  # settled already, or perhaps looked up by keys: when met
-            if vocab_index.get(texts[left] + texts[right]) not in allowed:
-                settled[pair] = nothing
-
-    def reaches(self, number: int) -> bool:
-        """Whether this token reaches a changed word."""
-        return bool(self._facts[number][2])
-
-    def pair_reaches(self, left: int, right: int) -> bool:
-        """Whether these two adjacent tokens, written together, reach a changed word."""
-        return bool(self._pairs[(left, right)])
-
-    def may_match_forms(self, forms: Sequence[NameForm], facts: QueryFacts) -> bool:
-        """:meth:`may_match` for a query's forms as they are, numbering their words."""
-        return self.may_match([self.numbers(form.tokens) for form in forms], facts)
-
-    def may_match(self, forms: Sequence[Sequence[int]], facts: QueryFacts) -> bool:
-        """False only when no name of the changed entities can reach the threshold for this query."""
-        changed = self.changed
-        if facts.id_number and normalize_identifier(facts.id_number) in changed.identifiers:
-            return True
-        floor = max(0.0, changed.threshold - max_bonus(facts))
-        check = self._checks.get(floor)
-        if check is None:
-            check = self._checks[floor] = _form_check(changed, self._facts, self._pairs, floor)
-        return any(map(check, forms))
-
-
-class _Found(dict[_K, _V]):
-    """A dictionary that finds a value when it is first read, and keeps it."""
-
-    __slots__ = ("_find",)
-
-    def __init__(self, find: Callable[[_K], _V]) -> None:
-        super().__init__()
-        self._find = find
-
-    def __missing__(self, key: _K) -> _V:
-        value = self[key] = self._find(key)
-        return value
-
-
-def _token_facts(changed: ChangedEntries, tokens: Sequence[Token], number: int) -> Facts:
-    token = tokens[number]
-    held = held_neighbours(changed.index, token, changed.known)
-    initial = len(token.text) == 1 and not token.syllable
-    return changed._bound(token, held), initial, changed._token_reach(token, held)
-
-
-def _pair_reach(changed: ChangedEntries, tokens: Sequence[Token], pair: tuple[int, int]) -> Reach:
-    return changed._merged_reach(tokens[pair[0]], tokens[pair[1]])
-
-
-def _form_check(
-    changed: ChangedEntries, facts: _Found[int, Facts], pairs: _Found[tuple[int, int], Reach], floor: float
-) -> Callable[[Sequence[int]], bool]:
-    """The bound at ``floor`` for one form (by number): whether some changed name's aligned terms reach
-    ``F * (U + U_name)`` (see the module docstring).
-
-    Each part (a token, or two written together) adds its best term ``(s - F)(a + b) + F * (u_a + u_b)``
-    for the name, or nothing; a name must be reached by two parts unless one alone leaves a margin.
-    Initials can align with any listed word they begin, so they count as matched against a word of the
-    heaviest weight (a credit, not a weight owed). What is left of the query's unmatched weight must be
-    covered. Before any of that, the name-free bound of the module docstring (``ChangedEntries._net``)
-    drops most forms. Per number and per pair, what the check reads is found once and kept for every form.
-    """
-    heaviest = changed._heaviest
-    scaled = changed._scaled_total(floor)
-
-    def single_terms(number: int) -> Terms | None:
-        bound, _initial, reach = facts[number]
-        return changed._terms((bound,), reach, floor) if reach else None
-
-    def pair_terms(pair: tuple[int, int]) -> Terms | None:
-        reach = pairs[pair]
-        return changed._terms((facts[pair[0]][0], facts[pair[1]][0]), reach, floor) if reach else None
-
-    def owed(number: int) -> float:
-        (weight, free, _exact), initial, _reach = facts[number]
-        return -((1 - floor) * (weight + heaviest) + floor * heaviest) if initial else floor * free
-
-    def single_net(number: int) -> float:  # what the token may add at best, less what it owes
-        bound, _initial, reach = facts[number]
-        return (changed._net((bound,), reach, floor) if reach else 0.0) - owing[number]
-
-    def pair_net(pair: tuple[int, int]) -> float:
-        reach = pairs[pair]
-        return changed._net((facts[pair[0]][0], facts[pair[1]][0]), reach, floor) if reach else 0.0
-
-    singles: _Found[int, Terms | None] = _Found(single_terms)
-    joined: _Found[tuple[int, int], Terms | None] = _Found(pair_terms)
-    owing: _Found[int, float] = _Found(owed)
-    single_nets: _Found[int, float] = _Found(single_net)
-    pair_nets: _Found[tuple[int, int], float] = _Found(pair_net)
-
-    def reaches(form: Sequence[int]) -> bool:
-        return any(facts[number][2] for number in form) or any(map(pairs.__getitem__, pairwise(form)))
-
-    def check(form: Sequence[int]) -> bool:
-        # First, names apart: each part at its best in any changed name, one-to-one (``_net``), against what
-        # the query's tokens owe unmatched. Most forms fail here, before any name is looked at.
-        spare = sum(map(single_nets.__getitem__, form))
-        if len(form) > 1:
-            spare += sum(map(pair_nets.__getitem__, pairwise(form)))
-        if spare < -1e-9:
-            return False
-        need = sum(map(owing.__getitem__, form)) - 1e-9
-        if need <= 0:  # initials' credit covers it all: a name some part reaches passes with terms of nothing
-            return reaches(form)
-        tables = [table for table in map(singles.__getitem__, form) if table is not None]
-        if len(form) > 1:
-            tables += [table for table in map(joined.__getitem__, pairwise(form)) if table is not None]
-        if max([best for _, best in tables]) >= need:
-            return True
-        if len(tables) < 2:
-            return False
-        if len(tables) == 2:  # an intersection of two dictionary views walks the smaller
-            first, second = tables[0][0], tables[1][0]
-            shared = first.keys() & second.keys()
-            if not shared:
-                return False
-            own: Iterator[float] = map(sub, map(second.__getitem__, shared), map(scaled.__getitem__, shared))
-            best: float = max(map(add, map(first.__getitem__, shared), own))
-            return best >= need
-        columns = [terms for terms, _ in tables]
-        reached: set[int] = set()
-        for k in range(1, len(columns)):
-            later = columns[k].keys()
-            for j in range(k):
-                reached.update(columns[j].keys() & later)
-        if not reached:
-            return False
-        names = tuple(reached)
-        totals: Iterator[float] = map(sub, map(columns[0].get, names, repeat(0.0)), map(scaled.__getitem__, names))
-        for terms in columns[1:]:
-            totals = map(add, totals, map(terms.get, names, repeat(0.0)))
-        most: float = max(totals)
-        return most >= need
-
-    return check

@@ -44,7 +44,8 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, upda
 from proscribe.config import Settings
 from proscribe.match import Query, Screener
 from proscribe.match.carried import CarriedMaps
-from proscribe.match.delta import ChangedEntries, NumberedQueries
+from proscribe.match.delta import ChangedEntries
+from proscribe.match.delta_queries import NumberedQueries
 from proscribe.match.features import QueryFacts
 from proscribe.match.index import ScreeningIndex
 from proscribe.match.normalize import NameForm, Token, name_forms

@@ -42,7 +42,8 @@ from sqlalchemy import Connection, func, select
 
 from proscribe.files import written_aside
 from proscribe.match.carried import CarriedMaps
-from proscribe.match.delta import ChangedEntries, NumberedQueries
+from proscribe.match.delta import ChangedEntries
+from proscribe.match.delta_queries import NumberedQueries
 from proscribe.match.features import QueryFacts, normalize_identifier
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
@@ -159,8 +160,7 @@ class RegisterIndex:
         # larger one reaches most parties anyway, and the bound drops one none of whose words reach it at once.
         if len(changed.words) < len(self.tokens):
             among = sorted(self._candidates(bound).intersection(among))
-        forms, facts = self.party_forms, self.party_facts
-        return {party for party in among if bound.may_match(forms[party], QueryFacts(*facts[party]))}
+        return bound.keeping(among, self.party_forms, self.party_facts)
 
     def _candidates(self, bound: NumberedQueries) -> set[int]:
         changed = bound.changed
