@@ -74,7 +74,7 @@ from proscribe.match.features import (
 from proscribe.match.index import KIND_NAMES, KeyMaps, ScreeningIndex, key_maps
 from proscribe.match.keys import token_similarity
 from proscribe.match.lookup_keys import FiledQueries
-from proscribe.match.normalize import NameForm, Token
+from proscribe.match.normalize import NameForm, Token, TokenKind
 from proscribe.match.score import token_mode, token_weight
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs
 # names holding a word at places of one weight: (that weight, unmatched, the names, their least whole unmatched)
 Group = tuple[float, float, tuple[int, ...], float]
 Facts = tuple[Bound, bool, Reach]  # a query token's bound, whether it is an initial, the changed words it reaches
+_UNMATCHED_SHARE = {kind: UNMATCHED_KIND_WEIGHT.get(kind.value, 1.0) for kind in TokenKind}  # by the kind itself
 # per kind code, the share of its weight a token of a kind weighing less unmatched weighs so (legal forms: none)
 _FREE_KINDS = {
     code: share for code, kind in KIND_NAMES.items() if (share := UNMATCHED_KIND_WEIGHT.get(kind, 1.0)) != 1.0
@@ -183,7 +184,7 @@ class ChangedEntries:
         weights = index.name_weights[name]
         kinds = index.name_kinds[name]
         unmatched: Sequence[float] = weights
-        if any(code in _FREE_KINDS for code in kinds):
+        if any(map(kinds.__contains__, _FREE_KINDS)):
             unmatched = [w * _FREE_KINDS.get(code, 1.0) for w, code in zip(weights, kinds, strict=True)]
         self._unmatched_total[name] = sum(unmatched)
         for place in zip(index.name_tokens[name], weights, unmatched, strict=True):
@@ -270,7 +271,7 @@ class ChangedEntries:
         """(most it can weigh matched, what it weighs unmatched, whether the first is exact), as the screening
         sides weigh it; ``held``: its whole neighbour map when at hand (``search.held_neighbours``)."""
         own = self.index.vocab_index.get(token.text)
-        free = UNMATCHED_KIND_WEIGHT.get(token.kind.value, 1.0)
+        free = _UNMATCHED_SHARE[token.kind]
         if own is not None:
             weight = token_weight(token, self.index.rarity[own])
             return weight, weight * free, True

@@ -36,16 +36,19 @@ from proscribe.match.features import (
     amplification,
 )
 from proscribe.match.keys import token_similarity
-from proscribe.match.normalize import Token
+from proscribe.match.normalize import Token, TokenKind
 from proscribe.match.types import Feature
 
 # An edge: (contribution, similarity, kind, edit distance, query start, query span, listed start, listed span)
 Edge = tuple[float, float, str, int, int, int, int, int]
 
 
+_KIND_WEIGHT_OF = {kind: KIND_WEIGHT[kind.value] for kind in TokenKind}  # by the kind itself: no ``.value`` read
+
+
 def token_weight(token: Token, rarity: float = 1.0) -> float:
     """A token's weight: its rarity scaled down for legal forms, organisation words, titles and places."""
-    weight = rarity * KIND_WEIGHT[token.kind.value]
+    weight = rarity * _KIND_WEIGHT_OF[token.kind]
     return weight * LOCATION_WEIGHT if token.location else weight
 
 
