@@ -11,10 +11,14 @@ the module docstring there on whole registers, in three stages per form:
 3. per name: the aligned terms of the parts reaching a name, less what the name
    weighs unmatched, fall short for every name.
 
-Each stage is an upper bound on the one after it, and the last on the score,
-so each only drops forms the next would drop. On the 2019 -> 2021 SDN update
-against a 10,000-party register, stage 1 drops three forms in five and stage 2
-all but one in six of the rest, so the per-name terms are built for few words.
+Each stage bounds the score of the one-to-one alignment screening makes, so
+none drops a form screening would match; a form must pass all three. The first
+two are cheaper: stage 1 needs one figure per word, stage 2 one set of names
+per word. They are not looser in every case: stage 3 lets two query words claim
+one listed word and count its unmatched weight twice, the first two do not. On
+the 2019 -> 2021 SDN update against a 10,000-party register, stage 1 drops three
+forms in five and stage 2 all but one in six of the rest, so the per-name terms
+are built for few words.
 """
 
 from __future__ import annotations
@@ -158,15 +162,15 @@ def _pair_reach(changed: ChangedEntries, tokens: Sequence[Token], pair: tuple[in
 def _form_check(
     changed: ChangedEntries, facts: _Found[int, Facts], pairs: _Found[tuple[int, int], Reach], floor: float
 ) -> Callable[[Sequence[int]], bool]:
-    """The bound at ``floor`` for one form (by number): whether some changed name's aligned terms reach
-    ``F * (U + U_name)`` (see the module docstring).
+    """The bound at ``floor`` for one form (by number), in the three stages of the module docstring.
 
-    Each part (a token, or two written together) adds its best term ``(s - F)(a + b) + F * (u_a + u_b)``
-    for the name, or nothing; a name must be reached by two parts unless one alone leaves a margin.
-    Initials can align with any listed word they begin, so they count as matched against a word of the
-    heaviest weight (a credit, not a weight owed). What is left of the query's unmatched weight must be
-    covered. Before any of that, the name-free bound of the module docstring (``ChangedEntries._net``)
-    drops most forms. Per number and per pair, what the check reads is found once and kept for every form.
+    Stages 1 and 2 weigh each part (a token, or two written together) at its best in any name
+    (``ChangedEntries._net``). In stage 3 each part adds its best term ``(s - F)(a + b) + F * (u_a + u_b)``
+    for a name, or nothing, and the name passes when its terms reach ``F * (U + U_name)`` (see
+    ``match.delta``); a name must be reached by two parts unless one alone leaves a margin. Initials can
+    align with any listed word they begin, so they count as matched against a word of the heaviest weight
+    (a credit, not a weight owed), in every stage. Per number and per pair, what the check reads is found
+    once and kept for every form.
     """
     heaviest = changed._heaviest
     scaled = changed._scaled_total(floor)
@@ -261,16 +265,23 @@ def _form_check(
     return check
 
 
+SEARCH_LIMIT = 4_096  # branches searched for one form before stage 2 leaves it to stage 3
+
+
 def _covered(parts: list[Part], need: float) -> bool:
     """Whether some parts that all reach one name together add ``need``: each name's parts are a set whose
     names all hold it, so a search over sets of parts, the most adding first, with a running intersection
-    of their names, settles it; a branch stops when its names run out or the rest cannot add enough."""
+    of their names, settles it; a branch stops when its names run out or the rest cannot add enough. A form
+    of very many parts (a long name) may need more branches than ``SEARCH_LIMIT``: it is then kept, for the
+    per-name stage to decide."""
     parts = sorted(parts, key=itemgetter(0), reverse=True)
     left = [0.0] * (len(parts) + 1)  # what the parts from here on add together
     for at in range(len(parts) - 1, -1, -1):
         left[at] = left[at + 1] + parts[at][0]
     branches: list[tuple[int, float, set[int] | None]] = [(0, 0.0, None)]
-    while branches:
+    for _ in range(SEARCH_LIMIT):
+        if not branches:
+            return False
         at, total, names = branches.pop()
         if total >= need:
             return True
@@ -281,4 +292,4 @@ def _covered(parts: list[Part], need: float) -> bool:
         shared = reached if names is None else names & reached
         if shared:
             branches.append((at + 1, total + gain, shared))  # with it: searched first
-    return False
+    return bool(branches)
