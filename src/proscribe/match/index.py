@@ -78,7 +78,7 @@ class ScreeningIndex:
         self.postings: list[tuple[int, ...]] = data["postings"]
         self.neighbours: list[tuple[Any, ...]] = data["neighbours"]
         self._deletes: dict[str, tuple[int, ...]] | None = data.get("deletes")
-        self._deletes_blob: bytes | None = None
+        self._deletes_blob: bytes | memoryview | None = None
         self._deletes_lock = threading.Lock()
         self.phonetic_map: dict[str, tuple[int, ...]] = data["phonetic_map"]
         self.skeleton_map: dict[str, tuple[int, ...]] = data["skeleton_map"]
@@ -210,12 +210,13 @@ class ScreeningIndex:
         if version != FORMAT_VERSION:
             raise IndexFormatError(f"{path}: index format {version}, this version reads {FORMAT_VERSION}: rebuild it")
         size = int.from_bytes(blob[start + 2 : start + 10], "big")
+        view = memoryview(blob)  # the two blobs are read in place: copying them out cost a fifth of the load
         try:
-            data = marshal.loads(blob[start + 10 : start + 10 + size])
+            data = marshal.loads(view[start + 10 : start + 10 + size])
         except (EOFError, ValueError, TypeError) as error:
             raise IndexFormatError(f"{path}: damaged index file ({error}): rebuild it") from None
         index = cls(data)
-        index._deletes_blob = blob[start + 10 + size :]
+        index._deletes_blob = view[start + 10 + size :]
         return index
 
 
