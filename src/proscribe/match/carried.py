@@ -84,21 +84,17 @@ class CarriedMaps:
     def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
         """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
         merged_from = index.merged_from
-        # a listed word as it was: its text (one id per text), its symbols, and whether it is a merged spelling
-        # (an id says so by where it lies)
-        then = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
-        fresh: set[int] = set()  # listed words new to this index, or not as they were
+        # A listed word as it was: its text (one id per text), its symbols, and whether it is a merged spelling
+        # (an id says so by where it lies). Each side's words and merged spellings are matched apart, by text
+        # and symbols together, in whole columns.
+        before = _earlier_ids(
+            self.vocab, self.vocab_symbols, self.merged_from, index.vocab, index.vocab_symbols, merged_from
+        )
+        fresh = {vocab_id for vocab_id, earlier in enumerate(before) if earlier is None}  # new, or not as they were
         now_of: list[int | None] = [None] * len(self.vocab)  # an earlier id -> the same word's id now, if unchanged
-        listed_then, listed_now, merged_then = self.vocab_symbols, index.vocab_symbols, self.merged_from
-        for vocab_id, before in enumerate(map(then.get, index.vocab)):
-            if (
-                before is None
-                or (before >= merged_then) != (vocab_id >= merged_from)
-                or listed_then[before] != listed_now[vocab_id]
-            ):
-                fresh.add(vocab_id)
-            else:
-                now_of[before] = vocab_id
+        for vocab_id, earlier in enumerate(before):
+            if earlier is not None:
+                now_of[earlier] = vocab_id
         maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
         for number, (symbols_then, old) in self.maps.items():
             token = tokens[number]
@@ -141,6 +137,30 @@ class CarriedMaps:
         maps = {number: (tuple(symbols), _unflat(found)) for number, (symbols, found) in flat.items()}
         joined = {text: _unflat(found) for text, found in merged.items()}
         return cls(list(vocab), [tuple(s) for s in vocab_symbols], int(merged_from), maps, joined)
+
+
+def _earlier_ids(
+    vocab_then: Sequence[str],
+    symbols_then: Sequence[tuple[str, ...]],
+    merged_then: int,
+    vocab_now: Sequence[str],
+    symbols_now: Sequence[tuple[str, ...]],
+    merged_now: int,
+) -> list[int | None]:
+    """Per listed word now, its id in the earlier vocabulary when it was there as it is (the same text and
+    symbols, and a merged spelling then as now); None when it is new or changed."""
+
+    def keyed(vocab: Sequence[str], symbols: Sequence[tuple[str, ...]], start: int, stop: int) -> Iterable[Any]:
+        return zip(vocab[start:stop], symbols[start:stop], strict=True)
+
+    ends_then, ends_now = len(vocab_then), len(vocab_now)
+    words = dict(zip(keyed(vocab_then, symbols_then, 0, merged_then), range(merged_then), strict=True))
+    spellings = dict(
+        zip(keyed(vocab_then, symbols_then, merged_then, ends_then), range(merged_then, ends_then), strict=True)
+    )
+    found: list[int | None] = list(map(words.get, keyed(vocab_now, symbols_now, 0, merged_now)))
+    found += map(spellings.get, keyed(vocab_now, symbols_now, merged_now, ends_now))
+    return found
 
 
 def _flat(

@@ -363,7 +363,8 @@ class ChangedEntries:
         return self.numbered(()).may_match_forms(forms, facts)
 
     def numbered(self, tokens: Sequence[Token]) -> NumberedQueries:
-        """The bound for queries written as numbers into ``tokens`` (a register's distinct words)."""
+        """The bound for queries written as numbers into ``tokens`` (a register's distinct words, numbered as
+        they come)."""
         from proscribe.match.delta_queries import NumberedQueries  # the query side builds on this one
 
         return NumberedQueries(self, tokens)

@@ -50,23 +50,26 @@ class NumberedQueries:
     """
 
     def __init__(self, changed: ChangedEntries, tokens: Sequence[Token] = ()) -> None:
+        """``tokens``: distinct, numbered as they come (a register's words); more are numbered as met."""
         self.changed = changed
-        self.tokens: list[Token] = []
-        self._number: dict[Token, int] = {}
+        self.tokens: list[Token] = list(tokens)
+        self._number: dict[Token, int] | None = None  # found when first needed: a register's forms come numbered
         # per number: (its bound, whether an initial, the changed words it reaches)
         self._facts: _Found[int, Facts] = _Found(partial(_token_facts, changed, self.tokens))
         # per adjacent pair (by number): the changed words the two reach written together (empty: none)
         self._pairs: _Found[tuple[int, int], Reach] = _Found(partial(_pair_reach, changed, self.tokens))
         self._checks: dict[float, Callable[[Sequence[int]], bool]] = {}
-        self.numbers(tokens)
 
     def numbers(self, tokens: Iterable[Token]) -> tuple[int, ...]:
         """The tokens' numbers, numbering those not met before."""
+        if self._number is None:
+            self._number = {token: number for number, token in enumerate(self.tokens)}
+        numbered = self._number
         found = []
         for token in tokens:
-            number = self._number.get(token)
+            number = numbered.get(token)
             if number is None:
-                number = self._number[token] = len(self.tokens)
+                number = numbered[token] = len(self.tokens)
                 self.tokens.append(token)
             found.append(number)
         return tuple(found)

@@ -90,7 +90,8 @@ def screened_changes(connection: Connection, from_id: int | None, to_id: int) ->
     screened: dict[str, str | None] = {}
     for chunk in chunks(versions, 900):  # by primary key: far cheaper than joining the records twice
         found = select(entity_records.c.record_hash, entity_records.c.screened)
-        screened.update(connection.execute(found.where(entity_records.c.record_hash.in_(chunk))).tuples().all())
+        records = connection.execute(found.where(entity_records.c.record_hash.in_(chunk))).all()
+        screened.update((record.record_hash, record.screened) for record in records)
     return {
         row.entity_id: NEW if row.before is None else screened_change(screened[row.before], screened[row.after])
         for row in rows
