@@ -11,7 +11,7 @@ trusted.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from proscribe.match.normalize import NameForm, Token, TokenKind
@@ -60,6 +60,15 @@ def token_data(token: Token) -> list[Any]:
 
 _KINDS = {kind.value: kind for kind in TokenKind}  # a kind by its stored value, without the enum's own lookup
 _TOKENS: dict[tuple[Any, ...], Token] = {}  # a register repeats its words: build each token once
+
+
+def distinct_tokens_from_data(items: Iterable[list[Any]]) -> list[Token]:
+    """Tokens back from :func:`token_data`, each met once (a register's words): built without the cache that
+    :func:`token_from_data` keeps for words read again and again."""
+    return [
+        Token(text, original, _KINDS[kind], bool(consonantal), frozenset(symbols), bool(location), bool(syllable))
+        for text, original, kind, consonantal, symbols, location, syllable in items
+    ]
 
 
 def token_from_data(data: list[Any]) -> Token:

@@ -47,7 +47,7 @@ from proscribe.match.delta_queries import NumberedQueries
 from proscribe.match.features import QueryFacts, normalize_identifier
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token
-from proscribe.match.stored_forms import FORMS_VERSION, token_data, token_from_data
+from proscribe.match.stored_forms import FORMS_VERSION, distinct_tokens_from_data, token_data
 from proscribe.store.db import utc_iso
 from proscribe.workflow.tables import party_versions
 
@@ -213,7 +213,7 @@ class RegisterIndex:
                 mark,
                 data["written"],
                 list(data["parties"]),
-                [token_from_data(item) for item in data["tokens"]],
+                distinct_tokens_from_data(data["tokens"]),
                 data["token_parties"],
                 {(left, right): parties for left, right, parties in data["pairs"]},
                 data["identifiers"],
@@ -239,7 +239,7 @@ def kept_maps(folder: Path) -> tuple[list[Token], FiledQueries, CarriedMaps] | N
         if parts is None or parts[0]["neighbours"] is None:
             return None
         head, data = parts
-        tokens = [token_from_data(item) for item in data["tokens"]]
+        tokens = distinct_tokens_from_data(data["tokens"])
         return tokens, FiledQueries.from_data(data["filed"]), CarriedMaps.from_data(head["neighbours"])
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
         return None
