@@ -53,9 +53,9 @@ change is looked up through key maps of its own words, and
 it from the change's side, so neither costs in proportion to the lists or the
 register. A run that carries its register's neighbour maps from the last
 edition (:mod:`~proscribe.match.carried`) passes them as ``known``, and then
-looks no word up at all. :class:`~proscribe.match.delta_queries.NumberedQueries` runs the same check on
-queries written as numbers into a register's distinct words, so that a word is
-weighed and reached once, whoever uses it.
+looks no word up at all. :mod:`~proscribe.match.delta_queries` runs the same
+check on queries written as numbers into a register's distinct words, so that a
+word is weighed and reached once, whoever uses it.
 """
 
 from __future__ import annotations
@@ -76,9 +76,6 @@ from proscribe.match.keys import token_similarity
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import NameForm, Token, TokenKind
 from proscribe.match.score import token_mode, token_weight
-
-if TYPE_CHECKING:
-    from proscribe.match.delta_queries import NumberedQueries
 from proscribe.match.search import (
     KnownNeighbours,
     TokenMap,
@@ -87,6 +84,9 @@ from proscribe.match.search import (
     stored_lookup,
     token_neighbours,
 )
+
+if TYPE_CHECKING:
+    from proscribe.match.delta_queries import NumberedQueries
 
 Terms = tuple[dict[int, float], float]  # per name the best positive term, and the best margin of any name
 Reach = dict[int, float]  # changed word -> the best similarity a query token (or two) has with it
@@ -321,8 +321,8 @@ class ChangedEntries:
     def _net(self, bounds: Sequence[Bound], reach: Reach, floor: float) -> float:
         """The most one query token (or two written together, with these ``bounds``) can add in any changed
         name, less what its listed counterpart weighs unmatched: ``(s - F)(a + b) + F * u_a`` at best, or
-        nothing (see ``delta_queries._form_check``). Names apart, so it is found per word, from each word's lightest and
-        heaviest place."""
+        nothing (stage 1 of ``delta_queries``). Names apart, so it is found per word, from each word's
+        lightest and heaviest place."""
         free_q = exact_q = inexact_q = 0.0
         for weight, free, exact in bounds:
             free_q += floor * free
