@@ -6,8 +6,12 @@ import csv
 import marshal
 from itertools import pairwise
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from proscribe.match import build_index
-from proscribe.match.carried import LONG, CarriedMaps, keyed, keyed_neighbours
+from proscribe.match.carried import LONG, CarriedMaps, _may_meet, _outline, keyed, keyed_neighbours
+from proscribe.match.keys import deletions
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import Token, name_forms
 from proscribe.match.search import keyed_merge, merged_neighbours
@@ -80,3 +84,13 @@ def test_carried_maps_equal_a_fresh_lookup_in_the_later_index() -> None:
         if keyed_merge(tokens[left], tokens[right]):
             joined = tokens[left].text + tokens[right].text
             assert rebased.merged[joined] == merged_neighbours(later, tokens[left], tokens[right]), joined
+
+
+@given(word=st.text(alphabet="abcdeiklmnorsu", min_size=5, max_size=16), other=st.text(alphabet="abcde", max_size=16))
+def test_a_word_may_meet_every_key_it_is_looked_up_by(word: str, other: str) -> None:
+    """``_may_meet`` may say yes to a key that meets none, never no to one that meets: every key a word is
+    looked up by (itself, and itself less one letter) has one of the outlines it reads."""
+    for key in (*deletions(word), word):
+        assert _may_meet(word, {_outline(key)}), key
+    if _may_meet(word, {_outline(other)}) is False:
+        assert other not in {*deletions(word), word}
