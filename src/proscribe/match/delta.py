@@ -296,9 +296,7 @@ class ChangedEntries:
         these ``bounds``) can add to the bound (see ``delta_queries._form_check``), and the best margin
         it leaves alone: a name's margin is its best term less ``floor`` times its whole unmatched weight, so
         the best is found per group, from the group's least such weight."""
-        free_q = floor * sum(b[1] for b in bounds)
-        exact_q = sum(b[0] for b in bounds if b[2])  # an unlisted word's weight lies between nothing and its
-        inexact_q = sum(b[0] for b in bounds if not b[2])  # bound: its term takes the larger end
+        free_q, exact_q, inexact_q = _query_side(bounds, floor)
         places = self._places
         # a query token (or two written together) aligns once: with the best word it reaches in the name
         scored: list[tuple[float, tuple[int, ...]]] = []
@@ -323,13 +321,7 @@ class ChangedEntries:
         name, less what its listed counterpart weighs unmatched: ``(s - F)(a + b) + F * u_a`` at best, or
         nothing (stage 1 of ``delta_queries``). Names apart, so it is found per word, from each word's
         lightest and heaviest place."""
-        free_q = exact_q = inexact_q = 0.0
-        for weight, free, exact in bounds:
-            free_q += floor * free
-            if exact:
-                exact_q += weight
-            else:
-                inexact_q += weight
+        free_q, exact_q, inexact_q = _query_side(bounds, floor)
         ends = self._weight_ends
         best = 0.0
         for vocab_id, sim in reach.items():
@@ -368,3 +360,17 @@ class ChangedEntries:
         from proscribe.match.delta_queries import NumberedQueries  # the query side builds on this one
 
         return NumberedQueries(self, tokens)
+
+
+def _query_side(bounds: Sequence[Bound], floor: float) -> tuple[float, float, float]:
+    """What one query token, or two written together, brings to a term: ``floor`` times its unmatched weight,
+    and its weight, apart by whether it is exact. An unlisted word's weight lies between nothing and its
+    bound, so a term takes the larger end (both weights) when it gains and the smaller (the exact) when not."""
+    free = exact = inexact = 0.0
+    for weight, unmatched, is_exact in bounds:
+        free += unmatched
+        if is_exact:
+            exact += weight
+        else:
+            inexact += weight
+    return floor * free, exact, inexact
