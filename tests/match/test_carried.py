@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from proscribe.match import build_index
-from proscribe.match.carried import LONG, CarriedMaps, _may_meet, _outline, keyed, keyed_neighbours
+from proscribe.match.carried import LONG, CarriedMaps, _earlier_ids, _may_meet, _outline, keyed, keyed_neighbours
 from proscribe.match.keys import deletions
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import Token, name_forms
@@ -94,3 +94,30 @@ def test_a_word_may_meet_every_key_it_is_looked_up_by(word: str, other: str) -> 
         assert _may_meet(word, {_outline(key)}), key
     if _may_meet(word, {_outline(other)}) is False:
         assert other not in {*deletions(word), word}
+
+
+_SECTION = st.dictionaries(st.sampled_from("abcd"), st.sampled_from([(), ("[S:1]",), ("[S:2]",)]), max_size=4)
+
+
+@given(words_then=_SECTION, merged_then=_SECTION, words_now=_SECTION, merged_now=_SECTION)
+def test_earlier_ids_match_text_symbols_and_kind(
+    words_then: dict[str, tuple[str, ...]],
+    merged_then: dict[str, tuple[str, ...]],
+    words_now: dict[str, tuple[str, ...]],
+    merged_now: dict[str, tuple[str, ...]],
+) -> None:
+    """A listed word now has its earlier id exactly when a word of the same text, the same symbols and the
+    same kind (a word, or two written together) was there."""
+    then = [(text, symbols, False) for text, symbols in words_then.items()]
+    then += [(text, symbols, True) for text, symbols in merged_then.items()]
+    now = [(text, symbols, False) for text, symbols in words_now.items()]
+    now += [(text, symbols, True) for text, symbols in merged_now.items()]
+    found = _earlier_ids(
+        [text for text, _, _ in then],
+        [symbols for _, symbols, _ in then],
+        len(words_then),
+        [text for text, _, _ in now],
+        [symbols for _, symbols, _ in now],
+        len(words_now),
+    )
+    assert found == [then.index(word) if word in then else None for word in now]

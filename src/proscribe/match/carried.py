@@ -148,18 +148,18 @@ def _earlier_ids(
     merged_now: int,
 ) -> list[int | None]:
     """Per listed word now, its id in the earlier vocabulary when it was there as it is (the same text and
-    symbols, and a merged spelling then as now); None when it is new or changed."""
-
-    def keyed(vocab: Sequence[str], symbols: Sequence[tuple[str, ...]], start: int, stop: int) -> Iterable[Any]:
-        return zip(vocab[start:stop], symbols[start:stop], strict=True)
-
-    ends_then, ends_now = len(vocab_then), len(vocab_now)
-    words = dict(zip(keyed(vocab_then, symbols_then, 0, merged_then), range(merged_then), strict=True))
-    spellings = dict(
-        zip(keyed(vocab_then, symbols_then, merged_then, ends_then), range(merged_then, ends_then), strict=True)
-    )
-    found: list[int | None] = list(map(words.get, keyed(vocab_now, symbols_now, 0, merged_now)))
-    found += map(spellings.get, keyed(vocab_now, symbols_now, merged_now, ends_now))
+    symbols, and a merged spelling then as now); None when it is new or changed. A text is one id on each
+    side (words and merged spellings apart), so texts are matched first and symbols compared after: few
+    words have any, and a string keeps its hash where a tuple of text and symbols would hash anew."""
+    found: list[int | None] = []
+    sides = ((0, merged_then, 0, merged_now), (merged_then, len(vocab_then), merged_now, len(vocab_now)))
+    for start, stop, first, last in sides:
+        ids = dict(zip(vocab_then[start:stop], range(start, stop), strict=True))
+        earlier: list[int | None] = list(map(ids.get, vocab_now[first:last]))
+        for at, old in enumerate(earlier, first):
+            if old is not None and symbols_then[old] != symbols_now[at]:
+                earlier[at - first] = None
+        found += earlier
     return found
 
 
