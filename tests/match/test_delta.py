@@ -28,7 +28,7 @@ from proscribe.match.index import ScreeningIndex, key_maps
 from proscribe.match.lookup_keys import FiledQueries
 from proscribe.match.normalize import Token, name_forms
 from proscribe.match.search import KnownNeighbours, TokenMap, merged_neighbours, token_neighbours
-from proscribe.model import Entity
+from proscribe.model import Entity, Name, Schema
 from proscribe.sources import FORMATS
 from proscribe.sources.detect import scan
 from tests.conftest import BENCH, LISTS
@@ -222,3 +222,26 @@ def test_the_bound_leaves_no_reference_cycle(screener_and_entities) -> None:  # 
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_spelling_that_is_also_a_changed_word_files_both_names() -> None:
+    """AL SULTAN written together is ALSULTAN, one vocabulary word with ALSULTAN TRADING's: when both names
+    changed, the word holds one name as a word and the other as two words written together, and a query
+    matching the second through the spelling is kept."""
+
+    def entity(number: str, name: str, schema: Schema) -> Entity:
+        return Entity(id=f"t-{number}", source="t", source_id=number, schema=schema, names=[Name(name)])
+
+    entities = [
+        entity("1", "MUTAB AL SULTAN", Schema.PERSON),
+        entity("2", "ALSULTAN TRADING", Schema.ORGANIZATION),
+        entity("3", "MARIA GARCIA LOPEZ", Schema.PERSON),
+    ]
+    screener = Screener(build_index(entities))
+    changed = ChangedEntries(screener.index, ["t-1", "t-2"], screener.threshold)
+    assert screener.index.vocab_index["alsultan"] < screener.index.merged_from  # a word, and a spelling
+    for name in ("Mutab Alsultan", "Alsultan Mutab"):
+        query = Query.build(name, "person")
+        found = screener.screen(query, threshold=screener.threshold, limit=5)
+        assert [m.entity_id for m in found.matches if m.match] == ["t-1"]
+        assert changed.may_match(name_forms(query.name, query.schema), QueryFacts.of(query)), name

@@ -61,8 +61,9 @@ word is weighed and reached once, whoever uses it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from operator import add, itemgetter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from proscribe.match.features import (
@@ -136,17 +137,15 @@ class ChangedEntries:
         filed: defaultdict[tuple[int, float, float], list[int]] = defaultdict(list)
         for name in names:
             self._add_name(name, filed)
-        totals = self._unmatched_total
-        self._places: dict[int, list[Group]] = {}
-        # per changed word, its lightest and its heaviest place: the name-free bound's ends (``_net``)
-        self._weight_ends: dict[int, tuple[float, float]] = {}
-        ends = self._weight_ends
-        for (vocab_id, weight, free), holding in filed.items():
-            group = (weight, free, tuple(holding), min(map(totals.__getitem__, holding)))
-            self._places.setdefault(vocab_id, []).append(group)
-            lightest, heaviest = ends.get(vocab_id, (weight, weight))
-            ends[vocab_id] = (min(lightest, weight), max(heaviest, weight))
-        self._allowed = frozenset(self._places)
+        # Per changed word, its groups and the lightest and heaviest of its places (the name-free bound's ends,
+        # ``_net``). Two listed words written together are most of a change's words, and few queries reach
+        # one: those are filed when first read, bar a spelling that is a changed name's word as well.
+        self._places: _Filed = _Filed(partial(_file_spelling, index, names, self._unmatched_total, {}))
+        _group(self._places, filed, self._unmatched_total)
+        spellings = set().union(*map(index.name_merged.__getitem__, names))
+        for vocab_id in spellings.intersection(self._places):
+            self._places.file(vocab_id)
+        self._allowed = frozenset(self._places).union(spellings)
         self._scaled_totals: dict[float, dict[int, float]] = {}
         # Query words are looked up among the changed words only. For a small change, through key maps over
         # those words: a lookup then costs in proportion to the change, and the index's deletion map (a fifth
@@ -178,21 +177,12 @@ class ChangedEntries:
         return bool(self._reach(tokens))
 
     def _add_name(self, name: int, filed: defaultdict[tuple[int, float, float], list[int]]) -> None:
-        """File a name under each place one alignment may cover: a word, or two written together. A place met
-        twice files the name twice, which changes nothing (a term per name is kept once, and the least)."""
-        index = self.index
-        weights = index.name_weights[name]
-        kinds = index.name_kinds[name]
-        unmatched: Sequence[float] = weights
-        if any(map(kinds.__contains__, _FREE_KINDS)):
-            unmatched = [w * _FREE_KINDS.get(code, 1.0) for w, code in zip(weights, kinds, strict=True)]
+        """File a name under each word's place (two words written together are filed when first read). A place
+        met twice files the name twice, which changes nothing (a term per name is kept once, and the least)."""
+        weights, unmatched = _name_weights(self.index, name)
         self._unmatched_total[name] = sum(unmatched)
-        for place in zip(index.name_tokens[name], weights, unmatched, strict=True):
+        for place in zip(self.index.name_tokens[name], weights, unmatched, strict=True):
             filed[place].append(name)
-        merged = index.name_merged[name]
-        if merged:  # the j-th spells the words at j and j + 1 written together
-            for place in zip(merged, map(add, weights, weights[1:]), map(add, unmatched, unmatched[1:]), strict=False):
-                filed[place].append(name)
 
     def reaching(self, tokens: Sequence[Token], filed: FiledQueries) -> set[int]:
         """The numbers of ``tokens`` (filed under their lookup keys in ``filed``) that reach a changed word:
@@ -304,7 +294,7 @@ class ChangedEntries:
         for vocab_id, sim in reach.items():
             gain = sim - floor
             part = free_q + gain * (exact_q + inexact_q if gain > 0 else exact_q)
-            for weight, free, names, least in places[vocab_id]:
+            for weight, free, names, least in places[vocab_id][0]:
                 term = part + gain * weight + floor * free
                 if term > 0:
                     scored.append((term, names))
@@ -322,14 +312,14 @@ class ChangedEntries:
         nothing (stage 1 of ``delta_queries``). Names apart, so it is found per word, from each word's
         lightest and heaviest place."""
         free_q, exact_q, inexact_q = _query_side(bounds, floor)
-        ends = self._weight_ends
+        places = self._places
         best = 0.0
         for vocab_id, sim in reach.items():
             gain = sim - floor
             if gain > 0:
-                net = free_q + gain * (exact_q + inexact_q + ends[vocab_id][1])
+                net = free_q + gain * (exact_q + inexact_q + places[vocab_id][2])
             else:
-                net = free_q + gain * (exact_q + ends[vocab_id][0])
+                net = free_q + gain * (exact_q + places[vocab_id][1])
             if net > best:
                 best = net
         return best
@@ -337,7 +327,7 @@ class ChangedEntries:
     def _reached_names(self, reach: Reach) -> set[int]:
         """The changed names holding a word of ``reach``."""
         places = self._places
-        return set().union(*[group[2] for vocab_id in reach for group in places[vocab_id]])
+        return set().union(*[group[2] for vocab_id in reach for group in places[vocab_id][0]])
 
     def _scaled_total(self, floor: float) -> dict[int, float]:
         """Per changed name, ``floor`` times its whole unmatched weight; cached."""
@@ -374,3 +364,71 @@ def _query_side(bounds: Sequence[Bound], floor: float) -> tuple[float, float, fl
         else:
             inexact += weight
     return floor * free, exact, inexact
+
+
+# a changed word's groups of names (see ``Group``), with the lightest and the heaviest of its places
+Place = tuple[list[Group], float, float]
+
+
+class _Filed(dict[int, Place]):
+    """Per changed word, its ``Place``: ``_file`` files a word when it is first read, given this dictionary
+    (so that it holds no reference back: the bound has no reference cycle)."""
+
+    __slots__ = ("_file",)
+
+    def __init__(self, file: Callable[[_Filed, int], None]) -> None:
+        super().__init__()
+        self._file = file
+
+    def __missing__(self, vocab_id: int) -> Place:
+        self.file(vocab_id)
+        return dict.__getitem__(self, vocab_id)
+
+    def file(self, vocab_id: int) -> None:
+        """File the word now (adding to what is filed for it already)."""
+        self._file(self, vocab_id)
+
+
+def _name_weights(index: ScreeningIndex, name: int) -> tuple[Sequence[float], Sequence[float]]:
+    """A listed name's weights at each place, and what each weighs unmatched."""
+    weights = index.name_weights[name]
+    kinds = index.name_kinds[name]
+    if any(map(kinds.__contains__, _FREE_KINDS)):
+        return weights, [w * _FREE_KINDS.get(code, 1.0) for w, code in zip(weights, kinds, strict=True)]
+    return weights, weights
+
+
+def _group(places: _Filed, filed: Mapping[tuple[int, float, float], list[int]], totals: Mapping[int, float]) -> None:
+    """Add filed names to ``places`` as groups of one place weight, each with its least whole unmatched weight."""
+    for (vocab_id, weight, free), holding in filed.items():
+        group = (weight, free, tuple(holding), min(map(totals.__getitem__, holding)))
+        found = dict.get(places, vocab_id)
+        if found is None:
+            places[vocab_id] = ([group], weight, weight)
+        else:
+            found[0].append(group)
+            places[vocab_id] = (found[0], min(found[1], weight), max(found[2], weight))
+
+
+def _file_spelling(
+    index: ScreeningIndex,
+    names: Sequence[int],
+    totals: Mapping[int, float],
+    spelled: dict[int, list[int]],
+    places: _Filed,
+    vocab_id: int,
+) -> None:
+    """File the changed ``names`` writing two of their words together as this merged spelling (the j-th of
+    a name's spellings spells its words at j and j + 1); ``spelled``: per spelling, the names writing it,
+    found at the first call."""
+    if not spelled:
+        for name in names:
+            for spelling in index.name_merged[name]:
+                spelled.setdefault(spelling, []).append(name)
+    filed: defaultdict[tuple[int, float, float], list[int]] = defaultdict(list)
+    for name in dict.fromkeys(spelled.get(vocab_id, ())):
+        weights, unmatched = _name_weights(index, name)
+        for j, spelling in enumerate(index.name_merged[name]):
+            if spelling == vocab_id:
+                filed[(vocab_id, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])].append(name)
+    _group(places, filed, totals)
