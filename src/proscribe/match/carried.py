@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from proscribe.match.index import ScreeningIndex
@@ -201,6 +202,7 @@ def _add_fresh(
     long_keys = {_outline(key) for key in (*filed.deletions, *joined_keys) if len(key) >= LONG - 1}
     keyed = {v for v in fresh if v < merged_from or len(index.vocab[v]) < LONG or _may_meet(index.vocab[v], long_keys)}
     filed_keys = _filed_keys(index, keyed, merged_from)
+    sounds, skeletons = filed.sounds, filed.skeletons
     for vocab_id in fresh:
         word = index.vocab[vocab_id]
         keys = filed_keys.get(vocab_id, _NO_KEYS)
@@ -209,13 +211,19 @@ def _add_fresh(
         if vocab_id < merged_from:
             for symbol in index.vocab_symbols[vocab_id]:
                 meeting.update(by_symbol.get(symbol, ()))
-        for number in meeting:
-            carried = maps.get(number)
-            if carried is None:
-                continue
-            hit = _similarity(index, tokens[number], symbol_sets[number], vocab_id)
-            if hit[0] > 0:
-                carried[1][vocab_id] = hit
+            # which met it by sound or by skeleton tells whether those keys agree (``keys.token_similarity``)
+            by_sound = sounds.get(keys[1], ()) if keys[1] else ()
+            by_skeleton = set().union(*map(skeletons.get, keys[2], repeat(())))
+            for number in meeting:
+                agree = (number in by_sound, number in by_skeleton)
+                hit = _similarity(index, tokens[number], symbol_sets[number], vocab_id, agree)
+                if hit[0] > 0:
+                    maps[number][1][vocab_id] = hit
+        else:
+            for number in meeting:
+                hit = _similarity(index, tokens[number], symbol_sets[number], vocab_id)
+                if hit[0] > 0:
+                    maps[number][1][vocab_id] = hit
         if word in merged:
             merged[word][vocab_id] = (1.0, "exact", 0)
         if vocab_id not in keyed:
@@ -280,12 +288,19 @@ def _filed_keys(
     return found
 
 
-def _similarity(index: ScreeningIndex, token: Token, symbols: frozenset[str], vocab_id: int) -> tuple[float, str, int]:
+def _similarity(
+    index: ScreeningIndex,
+    token: Token,
+    symbols: frozenset[str],
+    vocab_id: int,
+    keys_agree: tuple[bool, bool] | None = None,
+) -> tuple[float, str, int]:
     text = token.text
     word = index.vocab[vocab_id]
     if text == word:
         return 1.0, "exact", 0
-    return token_similarity(text, word, symbols, index.symbols_of(vocab_id), token.consonantal, token_mode(token))
+    mode = token_mode(token)
+    return token_similarity(text, word, symbols, index.symbols_of(vocab_id), token.consonantal, mode, keys_agree)
 
 
 def _symbols(index: ScreeningIndex, token: Token) -> tuple[str, ...]:

@@ -127,6 +127,7 @@ def token_similarity(
     candidate_symbols: frozenset[str] = frozenset(),
     consonantal: bool = False,
     mode: str = "word",
+    keys_agree: tuple[bool, bool] | None = None,
 ) -> tuple[float, str, int]:
     """How alike two tokens are: ``(similarity in [0, 1], kind, edit distance)``; kind "" when unrelated.
 
@@ -141,6 +142,11 @@ def token_similarity(
     are different names, not typos); ``merged`` for two words written as one
     (exact, fuzzy, or a consonantal skeleton: sound keys over joined words find
     too much).
+
+    ``keys_agree``: whether the two words' sound keys are equal and whether their skeletons agree, when the
+    caller knows already, having met the pair through the keys each is filed under (``lookup_keys`` files a
+    word under the very sound and skeleton keys these checks compare); the candidate must be a single
+    listed word, which is filed under both.
     """
     if query == candidate:
         return TOKEN_SIMILARITY["exact"], "exact", 0
@@ -154,11 +160,15 @@ def token_similarity(
     best = _fuzzy(query, candidate)
     if mode == "word" and best[0] < TOKEN_SIMILARITY["symbol"]:
         best = max(best, _symbolic(query, candidate, query_symbols, candidate_symbols, consonantal))
-        if best[0] < TOKEN_SIMILARITY["phonetic"] and not consonantal and _phonetic_agree(query, candidate):
-            best = (TOKEN_SIMILARITY["phonetic"], "phonetic", -1)
+        if best[0] < TOKEN_SIMILARITY["phonetic"] and not consonantal:
+            sounds = _sound_keys_agree(query, candidate) if keys_agree is None else keys_agree[0]
+            if sounds and _letters_close(query, candidate):
+                best = (TOKEN_SIMILARITY["phonetic"], "phonetic", -1)
     sim = TOKEN_SIMILARITY["skeleton_consonantal" if consonantal else "skeleton"]
-    if best[0] < sim and (mode == "word" or consonantal) and skeletons_agree(query, candidate, consonantal):
-        best = (sim, "skeleton", best[2])
+    if best[0] < sim and (mode == "word" or consonantal):
+        skeletal = skeletons_agree(query, candidate, consonantal) if keys_agree is None else keys_agree[1]
+        if skeletal:
+            best = (sim, "skeleton", best[2])
     return best
 
 
@@ -198,16 +208,18 @@ def _symbolic(
     return 0.0, "", -1
 
 
-def _phonetic_agree(query: str, candidate: str) -> bool:
-    """Same metaphone key of three sounds or more, between words of four letters or more, a few letters apart.
-
-    A sound key is coarse on short words (ACME and AQIM are both AKM), so the words may also differ by at
-    most a third of the longer one's letters (ALEKSANDR / ALEXANDER: 3 of 9; RENT / RENATO: 2 of 6).
-    """
+def _sound_keys_agree(query: str, candidate: str) -> bool:
+    """The same metaphone key of three sounds or more, between words of four letters or more: the words
+    ``lookup_keys`` files under a sound key, and under the same one."""
     if min(len(query), len(candidate)) < 4:
         return False
     key = phonetic(query)
-    if len(key) < 3 or key != phonetic(candidate):
-        return False
+    return len(key) >= 3 and key == phonetic(candidate)
+
+
+def _letters_close(query: str, candidate: str) -> bool:
+    """A sound key is coarse on short words (ACME and AQIM are both AKM), so words sounding alike must also
+    differ by at most a third of the longer one's letters (ALEKSANDR / ALEXANDER: 3 of 9; RENT / RENATO: 2
+    of 6)."""
     allowed = max(1, max(len(query), len(candidate)) // 3)
     return OSA.distance(query, candidate, score_cutoff=allowed) <= allowed
