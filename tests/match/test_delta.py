@@ -205,6 +205,23 @@ def test_the_tokens_reaching_a_change_found_from_its_side_are_those_each_token_f
     assert 20 < len(reaching) < len(tokens) / 2
 
 
+def test_settling_a_registers_pairs_keeps_the_same_queries(setting) -> None:  # type: ignore[no-untyped-def]
+    """A register's bound settles every pair of its forms first, and then skips the pairs of a form none of
+    whose words begins one that may reach: it keeps exactly the queries the bound keeps reading every pair."""
+    _, changed, _, _ = setting
+    names = [row["full_name"] for row in _rows("positives_un_treated.csv", 300) + _rows("negatives_global.csv", 600)]
+    with (BENCH / "cross_script_pairs.csv").open(encoding="utf-8") as handle:  # consonantal pairs written together
+        names += [row[0] for row in csv.reader(line for line in handle if line.strip() and not line.startswith("#"))]
+    reading = changed.numbered(())
+    forms = [[reading.numbers(form.tokens) for form in name_forms(name)] for name in names]
+    facts = [(None, None, None, None)] * len(names)
+    settled = changed.numbered(reading.tokens)
+    settled.settle_pairs({pair for query in forms for form in query for pair in pairwise(form)})
+    kept = settled.keeping(range(len(names)), forms, facts)
+    assert kept == reading.keeping(range(len(names)), forms, facts)
+    assert 10 < len(kept) < len(names) / 2
+
+
 def test_the_bound_leaves_no_reference_cycle(screener_and_entities) -> None:  # type: ignore[no-untyped-def]
     """A run frees its bound (and the index and maps it holds) as it returns: a cycle would keep them until
     the collector's next pass, which a run holding the collector off pays for at its end."""

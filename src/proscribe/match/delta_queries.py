@@ -23,7 +23,7 @@ are built for few words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import pairwise, repeat
 from operator import add, itemgetter, sub
@@ -59,6 +59,8 @@ class NumberedQueries:
         # per adjacent pair (by number): the changed words the two reach written together (empty: none)
         self._pairs: _Found[tuple[int, int], Reach] = _Found(partial(_pair_reach, changed, self.tokens))
         self._checks: dict[float, Callable[[Sequence[int]], bool]] = {}
+        # the left words of the pairs that may reach a changed word, once ``settle_pairs`` saw every pair
+        self._pair_lefts: set[int] | None = None
 
     def numbers(self, tokens: Iterable[Token]) -> tuple[int, ...]:
         """The tokens' numbers, numbering those not met before."""
@@ -74,10 +76,12 @@ class NumberedQueries:
             found.append(number)
         return tuple(found)
 
-    def settle_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
+    def settle_pairs(self, pairs: Collection[tuple[int, int]]) -> None:
         """Settle at once which of these adjacent pairs (by number) cannot reach a changed word written
         together: a register holds many pairs and few reach, and a pair not looked up by keys (see
-        ``search.keyed_merge``) reaches only the changed word it spells, so one dictionary read settles it."""
+        ``search.keyed_merge``) reaches only the changed word it spells, so one dictionary read settles it.
+        ``pairs`` must be every adjacent pair of the queries checked after: a form none of whose words
+        begins a pair that may reach is then checked without reading its pairs at all."""
         texts = [token.text for token in self.tokens]
         consonantal = [token.consonantal for token in self.tokens]
         vocab_index = self.changed.index.vocab_index
@@ -90,6 +94,7 @@ class NumberedQueries:
                 continue  # settled already, or perhaps looked up by keys: when met
             if vocab_index.get(texts[left] + texts[right]) not in allowed:
                 settled[pair] = nothing
+        self._pair_lefts = {left for left, right in pairs if dict.get(settled, (left, right)) is not nothing}
 
     def reaches(self, number: int) -> bool:
         """Whether this token reaches a changed word."""
@@ -133,7 +138,7 @@ class NumberedQueries:
         floor = max(0.0, changed.threshold - max_bonus(facts))
         check = self._checks.get(floor)
         if check is None:
-            check = self._checks[floor] = _form_check(changed, self._facts, self._pairs, floor)
+            check = self._checks[floor] = _form_check(changed, self._facts, self._pairs, floor, self._pair_lefts)
         return check
 
 
@@ -163,7 +168,11 @@ def _pair_reach(changed: ChangedEntries, tokens: Sequence[Token], pair: tuple[in
 
 
 def _form_check(
-    changed: ChangedEntries, facts: _Found[int, Facts], pairs: _Found[tuple[int, int], Reach], floor: float
+    changed: ChangedEntries,
+    facts: _Found[int, Facts],
+    pairs: _Found[tuple[int, int], Reach],
+    floor: float,
+    pair_lefts: set[int] | None = None,
 ) -> Callable[[Sequence[int]], bool]:
     """The bound at ``floor`` for one form (by number), in the three stages of the module docstring.
 
@@ -173,7 +182,8 @@ def _form_check(
     ``match.delta``); a name must be reached by two parts unless one alone leaves a margin. Initials can
     align with any listed word they begin, so they count as matched against a word of the heaviest weight
     (a credit, not a weight owed), in every stage. Per number and per pair, what the check reads is found
-    once and kept for every form.
+    once and kept for every form: stage 1 adds one figure per word (what it may gain less what it owes)
+    and, only for a form holding a word of ``pair_lefts`` (when given), one per pair.
     """
     heaviest = changed._heaviest
     scaled = changed._scaled_total(floor)
@@ -211,6 +221,11 @@ def _form_check(
     owing: _Found[int, float] = _Found(owed)
     single_gains: _Found[int, float] = _Found(single_gain)
     pair_gains: _Found[tuple[int, int], float] = _Found(pair_gain)
+
+    def slack(number: int) -> float:
+        return single_gains[number] - owing[number]
+
+    slacks: _Found[int, float] = _Found(slack)
     single_parts: _Found[int, Part | None] = _Found(single_part)
     pair_parts: _Found[tuple[int, int], Part | None] = _Found(pair_part)
 
@@ -218,14 +233,14 @@ def _form_check(
         return any(facts[number][2] for number in form) or any(map(pairs.__getitem__, pairwise(form)))
 
     def check(form: Sequence[int]) -> bool:
-        need = sum(map(owing.__getitem__, form)) - 1e-9
         # 1. Names apart: each part at its best in any changed name, one-to-one (``_net``), against what the
         # query's tokens owe unmatched. Most forms fail here, before any name is looked at.
-        gain = sum(map(single_gains.__getitem__, form))
-        if len(form) > 1:
-            gain += sum(map(pair_gains.__getitem__, pairwise(form)))
-        if gain < need:
+        margin = sum(map(slacks.__getitem__, form))
+        if len(form) > 1 and (pair_lefts is None or not pair_lefts.isdisjoint(form)):
+            margin += sum(map(pair_gains.__getitem__, pairwise(form)))
+        if margin < -1e-9:
             return False
+        need = sum(map(owing.__getitem__, form)) - 1e-9
         if need <= 0:  # initials' credit covers it all: a name some part reaches passes with terms of nothing
             return reaches(form)
         # 2. The same, but only parts that all reach one changed name count together.
