@@ -203,31 +203,42 @@ def _add_fresh(
     keyed = {v for v in fresh if v < merged_from or len(index.vocab[v]) < LONG or _may_meet(index.vocab[v], long_keys)}
     filed_keys = _filed_keys(index, keyed, merged_from)
     sounds, skeletons = filed.sounds, filed.skeletons
+    texts = [token.text for token in tokens]
+    consonantal = [token.consonantal for token in tokens]
+    modes = [token_mode(token) for token in tokens]
     for vocab_id in fresh:
         word = index.vocab[vocab_id]
-        keys = filed_keys.get(vocab_id, _NO_KEYS)
-        meeting = filed.meeting(word, keys)
-        meeting.update(by_text.get(word, ()))  # itself, however short
+        if vocab_id not in keyed:  # no lookup key of its own can meet one of theirs: only the same text can
+            meeting = set(by_text.get(word, ()))
+        else:
+            keys = filed_keys[vocab_id]
+            meeting = filed.meeting(word, keys)
+            meeting.update(by_text.get(word, ()))  # itself, however short
+        word_symbols = index.symbols_of(vocab_id)
+        agree: tuple[bool, bool] | None = None
         if vocab_id < merged_from:
             for symbol in index.vocab_symbols[vocab_id]:
                 meeting.update(by_symbol.get(symbol, ()))
             # which met it by sound or by skeleton tells whether those keys agree (``keys.token_similarity``)
             by_sound = sounds.get(keys[1], ()) if keys[1] else ()
             by_skeleton = set().union(*map(skeletons.get, keys[2], repeat(())))
-            for number in meeting:
+        for number in meeting:
+            text = texts[number]
+            if text == word:
+                maps[number][1][vocab_id] = _EXACT
+                continue
+            if vocab_id < merged_from:
                 agree = (number in by_sound, number in by_skeleton)
-                hit = _similarity(index, tokens[number], symbol_sets[number], vocab_id, agree)
-                if hit[0] > 0:
-                    maps[number][1][vocab_id] = hit
-        else:
-            for number in meeting:
-                hit = _similarity(index, tokens[number], symbol_sets[number], vocab_id)
-                if hit[0] > 0:
-                    maps[number][1][vocab_id] = hit
+            hit = token_similarity(
+                text, word, symbol_sets[number], word_symbols, consonantal[number], modes[number], agree
+            )
+            if hit[0] > 0:
+                maps[number][1][vocab_id] = hit
         if word in merged:
             merged[word][vocab_id] = (1.0, "exact", 0)
         if vocab_id not in keyed:
             continue
+        keys = filed_keys[vocab_id]
         if word in joined_keys or not joined_keys.isdisjoint(keys[0]) or not joined_keys.isdisjoint(keys[2]):
             for number in filed_joined.meeting(word, keys):
                 text = joined[number]
@@ -238,8 +249,8 @@ def _add_fresh(
                     merged[text][vocab_id] = hit
 
 
+_EXACT = (1.0, "exact", 0)
 LONG = 9  # a merged spelling this long is keyed only when its outline meets a register word's
-_NO_KEYS: tuple[tuple[str, ...], str, tuple[str, ...]] = ((), "", ())
 
 
 def _outline(key: str) -> tuple[int, str, str]:
