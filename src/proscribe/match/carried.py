@@ -23,8 +23,8 @@ against it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
@@ -35,7 +35,8 @@ from proscribe.match.normalize import Token
 from proscribe.match.score import token_mode
 from proscribe.match.search import KnownNeighbours, keyed_merge
 
-TokenMap = dict[int, tuple[float, str, int]]  # vocabulary id -> (similarity, kind, edit distance)
+Hit = tuple[float, str, int]  # similarity, kind, edit distance
+TokenMap = dict[int, Hit]  # vocabulary id -> hit
 
 
 def keyed(token: Token) -> bool:
@@ -49,15 +50,26 @@ def keyed_neighbours(index: ScreeningIndex, token: Token) -> TokenMap:
     return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token))
 
 
+Stored = tuple[tuple[str, ...], Sequence[int], Sequence[Hit]]  # a word's symbols then, and its map's ids and hits
+
+
 @dataclass(slots=True)
 class CarriedMaps:
-    """Keyed neighbour maps of some query words (by number) in one index, with that index's vocabulary."""
+    """Keyed neighbour maps of some query words (by number) in one index, with that index's vocabulary.
+
+    Alike hits (an exact match, a skeleton's) are one shared tuple (``hits``), and a file keeps a shared
+    tuple once, so reading the maps back builds far fewer objects: hits are shared as they are made, a file
+    holds the shared ones first, and maps read from a file stay as their ids and hits (``stored``) until
+    :meth:`rebased` reads them once.
+    """
 
     vocab: list[str]
     vocab_symbols: list[tuple[str, ...]]
     merged_from: int  # vocabulary ids from here on are two listed words written together
     maps: dict[int, tuple[tuple[str, ...], TokenMap]]  # word number -> (its symbols then, its map)
     merged: dict[str, TokenMap]  # two consonantal words written together (``search.keyed_merge``), by text
+    stored: dict[int, Stored] | None = None  # maps as read from a file (none of them in ``maps``)
+    hits: dict[Hit, Hit] = field(default_factory=dict)  # each distinct hit, as the one object the maps share
 
     @classmethod
     def of(
@@ -70,17 +82,22 @@ class CarriedMaps:
     ) -> CarriedMaps:
         """The maps of ``tokens`` and of their adjacent ``pairs`` (by number) in ``index``: ``known`` gives
         the tokens' maps already at hand (the rest are looked up), ``known_merged`` a pair's."""
+        shared: dict[Hit, Hit] = {}
         maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
         for number, token in enumerate(tokens):
             if keyed(token):
                 found = known(token)
-                maps[number] = (_symbols(index, token), keyed_neighbours(index, token) if found is None else found)
+                found = keyed_neighbours(index, token) if found is None else found
+                maps[number] = (_symbols(index, token), {v: shared.setdefault(hit, hit) for v, hit in found.items()})
         merged = {
-            tokens[left].text + tokens[right].text: known_merged(tokens[left], tokens[right])
+            tokens[left].text + tokens[right].text: {
+                v: shared.setdefault(hit, hit) for v, hit in known_merged(tokens[left], tokens[right]).items()
+            }
             for left, right in pairs
             if keyed_merge(tokens[left], tokens[right])
         }
-        return cls(list(index.vocab), [tuple(s) for s in index.vocab_symbols], index.merged_from, maps, merged)
+        vocab_symbols = [tuple(s) for s in index.vocab_symbols]
+        return cls(list(index.vocab), vocab_symbols, index.merged_from, maps, merged, None, shared)
 
     def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
         """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
@@ -96,15 +113,19 @@ class CarriedMaps:
         for vocab_id, earlier in enumerate(before):
             if earlier is not None:
                 now_of[earlier] = vocab_id
+        shared = dict(self.hits)  # hits made now are shared with those of before
         maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
-        for number, (symbols_then, old) in self.maps.items():
+        for number, symbols_then, old in self._entries():
             token = tokens[number]
             symbols = _symbols(index, token)
-            moved = symbols != symbols_then
             symbol_set = frozenset(symbols)
-            found: TokenMap = {now: hit for old_id, hit in old.items() if (now := now_of[old_id]) is not None}
-            if moved:  # the entries that still hold as its symbols are now, and the words sharing a symbol gained
-                found = {v: hit for v in found if (hit := _similarity(index, token, symbol_set, v))[0] > 0}
+            found: TokenMap = {now: hit for old_id, hit in old if (now := now_of[old_id]) is not None}
+            if symbols != symbols_then:  # the entries that still hold as its symbols are now, and those gained
+                found = {
+                    v: shared.setdefault(hit, hit)
+                    for v in found
+                    if (hit := _similarity(index, token, symbol_set, v))[0] > 0
+                }
                 for symbol in symbols:
                     if symbol.startswith("[NUM:"):
                         continue
@@ -112,32 +133,46 @@ class CarriedMaps:
                         if vocab_id not in fresh and vocab_id not in found:
                             hit = _similarity(index, token, symbol_set, vocab_id)
                             if hit[0] > 0:
-                                found[vocab_id] = hit
+                                found[vocab_id] = shared.setdefault(hit, hit)
             maps[number] = (symbols, found)
         merged: dict[str, TokenMap] = {}
-        for joined, old in self.merged.items():
-            merged[joined] = {now: hit for old_id, hit in old.items() if (now := now_of[old_id]) is not None}
-        _add_fresh(index, tokens, filed, maps, merged, fresh, merged_from)
-        return CarriedMaps(list(index.vocab), [tuple(s) for s in index.vocab_symbols], merged_from, maps, merged)
+        for joined, old_map in self.merged.items():
+            merged[joined] = {now: hit for old_id, hit in old_map.items() if (now := now_of[old_id]) is not None}
+        _add_fresh(index, tokens, filed, maps, merged, fresh, merged_from, shared)
+        vocab_symbols = [tuple(s) for s in index.vocab_symbols]
+        return CarriedMaps(list(index.vocab), vocab_symbols, merged_from, maps, merged, None, shared)
+
+    def _entries(self) -> Iterator[tuple[int, tuple[str, ...], Iterable[tuple[int, Hit]]]]:
+        """Each map: its word's number, the word's symbols then, and the map's (id, hit) pairs."""
+        for number, (symbols, found) in self.maps.items():
+            yield number, symbols, found.items()
+        for number, (symbols, ids, hits) in (self.stored or {}).items():
+            yield number, symbols, zip(ids, hits, strict=True)
 
     def known(self, tokens: Sequence[Token]) -> KnownNeighbours:
         """The maps, for a search to take instead of looking the words up."""
-        return KnownNeighbours({tokens[number]: found for number, (_s, found) in self.maps.items()}, self.merged)
+        found = {tokens[number]: dict(pairs) for number, _symbols_then, pairs in self._entries()}
+        return KnownNeighbours(found, self.merged)
 
     def to_data(self) -> tuple[Any, ...]:
-        """Each map as its ids and its hits, the hits shared: most are alike (an exact match, a skeleton's),
-        and a file keeps a shared tuple once, so reading them back builds far fewer objects."""
-        shared: dict[tuple[float, str, int], tuple[float, str, int]] = {}
-        flat = {number: (symbols, _flat(found, shared)) for number, (symbols, found) in self.maps.items()}
-        merged = {joined: _flat(found, shared) for joined, found in self.merged.items()}
-        return (self.vocab, self.vocab_symbols, self.merged_from, flat, merged)
+        """The shared hits, then each map as its ids and its hits (written after them, the hits are kept once)."""
+        flat = {number: (symbols, (list(ids), list(hits))) for number, symbols, ids, hits in self._flat_entries()}
+        merged = {joined: (list(found), list(found.values())) for joined, found in self.merged.items()}
+        return (self.vocab, self.vocab_symbols, self.merged_from, list(self.hits), flat, merged)
+
+    def _flat_entries(self) -> Iterator[tuple[int, tuple[str, ...], Iterable[int], Iterable[Hit]]]:
+        for number, (symbols, found) in self.maps.items():
+            yield number, symbols, found.keys(), found.values()
+        for number, (symbols, ids, hits) in (self.stored or {}).items():
+            yield number, symbols, ids, hits
 
     @classmethod
     def from_data(cls, data: Sequence[Any]) -> CarriedMaps:
-        vocab, vocab_symbols, merged_from, flat, merged = data
-        maps = {number: (tuple(symbols), _unflat(found)) for number, (symbols, found) in flat.items()}
-        joined = {text: _unflat(found) for text, found in merged.items()}
-        return cls(list(vocab), [tuple(s) for s in vocab_symbols], int(merged_from), maps, joined)
+        vocab, vocab_symbols, merged_from, shared, flat, merged = data
+        stored = {number: (tuple(symbols), ids, hits) for number, (symbols, (ids, hits)) in flat.items()}
+        joined = {text: dict(zip(ids, hits, strict=True)) for text, (ids, hits) in merged.items()}
+        hits = {tuple(hit): hit for hit in shared}
+        return cls(list(vocab), [tuple(s) for s in vocab_symbols], int(merged_from), {}, joined, stored, hits)
 
 
 def _earlier_ids(
@@ -164,17 +199,6 @@ def _earlier_ids(
     return found
 
 
-def _flat(
-    found: TokenMap, shared: dict[tuple[float, str, int], tuple[float, str, int]]
-) -> tuple[list[int], list[tuple[float, str, int]]]:
-    return list(found), [shared.setdefault(hit, hit) for hit in found.values()]
-
-
-def _unflat(flat: Sequence[Any]) -> TokenMap:
-    ids, hits = flat
-    return dict(zip(ids, hits, strict=True))
-
-
 def _add_fresh(
     index: ScreeningIndex,
     tokens: Sequence[Token],
@@ -183,6 +207,7 @@ def _add_fresh(
     merged: dict[str, TokenMap],
     fresh: set[int],
     merged_from: int,
+    shared: dict[Hit, Hit],
 ) -> None:
     """Each fresh listed word meets the carried words whose lookup keys or symbols equal its own (as
     ``find_neighbours`` would meet it from their side), and is verified the same way."""
@@ -206,6 +231,7 @@ def _add_fresh(
     texts = [token.text for token in tokens]
     consonantal = [token.consonantal for token in tokens]
     modes = [token_mode(token) for token in tokens]
+    exact = shared.setdefault(_EXACT, _EXACT)
     for vocab_id in fresh:
         word = index.vocab[vocab_id]
         if vocab_id not in keyed:  # no lookup key of its own can meet one of theirs: only the same text can
@@ -225,7 +251,7 @@ def _add_fresh(
         for number in meeting:
             text = texts[number]
             if text == word:
-                maps[number][1][vocab_id] = _EXACT
+                maps[number][1][vocab_id] = exact
                 continue
             if vocab_id < merged_from:
                 agree = (number in by_sound, number in by_skeleton)
@@ -233,23 +259,23 @@ def _add_fresh(
                 text, word, symbol_sets[number], word_symbols, consonantal[number], modes[number], agree
             )
             if hit[0] > 0:
-                maps[number][1][vocab_id] = hit
+                maps[number][1][vocab_id] = shared.setdefault(hit, hit)
         if word in merged:
-            merged[word][vocab_id] = (1.0, "exact", 0)
+            merged[word][vocab_id] = exact
         if vocab_id not in keyed:
             continue
         keys = filed_keys[vocab_id]
         if word in joined_keys or not joined_keys.isdisjoint(keys[0]) or not joined_keys.isdisjoint(keys[2]):
             for number in filed_joined.meeting(word, keys):
                 text = joined[number]
-                hit = (1.0, "exact", 0) if text == word else token_similarity(
+                hit = exact if text == word else token_similarity(
                     text, word, frozenset(), index.symbols_of(vocab_id), True, "merged"
                 )  # fmt: skip
                 if hit[0] > 0:
-                    merged[text][vocab_id] = hit
+                    merged[text][vocab_id] = shared.setdefault(hit, hit)
 
 
-_EXACT = (1.0, "exact", 0)
+_EXACT: Hit = (1.0, "exact", 0)
 LONG = 9  # a merged spelling this long is keyed only when its outline meets a register word's
 
 

@@ -53,7 +53,7 @@ from proscribe.workflow.tables import party_versions
 
 FILE_NAME = "register.words"  # the register's part: rewritten only when the register changes
 RUN_FILE = "register.run"  # the last run's part (its key, the words' maps in its index): rewritten every run
-FORMAT = 6
+FORMAT = 7
 Facts = tuple[str | None, str | None, str | None, str | None]  # QueryFacts' fields, as stored
 
 
