@@ -224,7 +224,7 @@ def _add_fresh(
     joined_keys = {*filed_joined.deletions, *filed_joined.shorter, *filed_joined.skeletons}
     # Two listed words written together are long, and long register words few: a merged spelling whose
     # deletion keys could meet none of theirs (see ``_may_meet``) is not keyed at all.
-    long_keys = {_outline(key) for key in (*filed.deletions, *joined_keys) if len(key) >= LONG - 1}
+    long_keys = {_outline(key) for keys in (filed.deletions, joined_keys) for key in keys if len(key) >= LONG - 1}
     keyed = {v for v in fresh if v < merged_from or len(index.vocab[v]) < LONG or _may_meet(index.vocab[v], long_keys)}
     filed_keys = _filed_keys(index, keyed, merged_from)
     sounds, skeletons = filed.sounds, filed.skeletons
@@ -232,15 +232,19 @@ def _add_fresh(
     consonantal = [token.consonantal for token in tokens]
     modes = [token_mode(token) for token in tokens]
     exact = shared.setdefault(_EXACT, _EXACT)
-    for vocab_id in fresh:
+    # A word keyed by nothing that can meet theirs meets only a register word (or two written together) of
+    # its very text: exactly.
+    unkeyed = {index.vocab[vocab_id]: vocab_id for vocab_id in fresh - keyed}
+    for word in unkeyed.keys() & by_text.keys():
+        for number in by_text[word]:
+            maps[number][1][unkeyed[word]] = exact
+    for word in unkeyed.keys() & merged.keys():
+        merged[word][unkeyed[word]] = exact
+    for vocab_id in keyed:
         word = index.vocab[vocab_id]
-        if vocab_id not in keyed:  # no lookup key of its own can meet one of theirs: only the same text can
-            meeting = set(by_text.get(word, ()))
-        else:
-            keys = filed_keys[vocab_id]
-            meeting = filed.meeting(word, keys)
-            meeting.update(by_text.get(word, ()))  # itself, however short
-        word_symbols = index.symbols_of(vocab_id)
+        keys = filed_keys[vocab_id]
+        meeting = filed.meeting(word, keys)
+        meeting.update(by_text.get(word, ()))  # itself, however short
         agree: tuple[bool, bool] | None = None
         if vocab_id < merged_from:
             for symbol in index.vocab_symbols[vocab_id]:
@@ -248,6 +252,7 @@ def _add_fresh(
             # which met it by sound or by skeleton tells whether those keys agree (``keys.token_similarity``)
             by_sound = sounds.get(keys[1], ()) if keys[1] else ()
             by_skeleton = set().union(*map(skeletons.get, keys[2], repeat(())))
+        word_symbols = index.symbols_of(vocab_id) if meeting else frozenset()
         for number in meeting:
             text = texts[number]
             if text == word:
@@ -262,9 +267,6 @@ def _add_fresh(
                 maps[number][1][vocab_id] = shared.setdefault(hit, hit)
         if word in merged:
             merged[word][vocab_id] = exact
-        if vocab_id not in keyed:
-            continue
-        keys = filed_keys[vocab_id]
         if word in joined_keys or not joined_keys.isdisjoint(keys[0]) or not joined_keys.isdisjoint(keys[2]):
             for number in filed_joined.meeting(word, keys):
                 text = joined[number]
