@@ -146,6 +146,8 @@ class ChangedEntries:
         for vocab_id in spellings.intersection(self._places):
             self._places.file(vocab_id)
         self._allowed = frozenset(self._places).union(spellings)
+        # per changed word, the names holding it (stage 2 of ``delta_queries``), found when first read
+        self._names_holding: _Holding = _Holding(self._places)
         self._scaled_totals: dict[float, dict[int, float]] = {}
         # Query words are looked up among the changed words only. For a small change, through key maps over
         # those words: a lookup then costs in proportion to the change, and the index's deletion map (a fifth
@@ -325,9 +327,9 @@ class ChangedEntries:
         return best
 
     def _reached_names(self, reach: Reach) -> set[int]:
-        """The changed names holding a word of ``reach``."""
-        places = self._places
-        return set().union(*[group[2] for vocab_id in reach for group in places[vocab_id][0]])
+        """The changed names holding a word of ``reach`` (each word's, found once: many queries reach it)."""
+        held = self._names_holding
+        return set().union(*[held[vocab_id] for vocab_id in reach])
 
     def _scaled_total(self, floor: float) -> dict[int, float]:
         """Per changed name, ``floor`` times its whole unmatched weight; cached."""
@@ -432,3 +434,17 @@ def _file_spelling(
             if spelling == vocab_id:
                 filed[(vocab_id, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])].append(name)
     _group(places, filed, totals)
+
+
+class _Holding(dict[int, frozenset[int]]):
+    """Per changed word, the changed names holding it (read from its ``Place``), found when first read."""
+
+    __slots__ = ("_places",)
+
+    def __init__(self, places: _Filed) -> None:
+        super().__init__()
+        self._places = places
+
+    def __missing__(self, vocab_id: int) -> frozenset[int]:
+        found = self[vocab_id] = frozenset().union(*[group[2] for group in self._places[vocab_id][0]])
+        return found

@@ -293,6 +293,10 @@ def _covered(parts: list[Part], need: float) -> bool:
     of very many parts (a long name) may need more branches than ``SEARCH_LIMIT``: it is then kept, for the
     per-name stage to decide."""
     parts = sorted(parts, key=itemgetter(0), reverse=True)
+    if len(parts) <= 2:  # most forms: one part alone, or two in a name both reach
+        return any(gain >= need and names for gain, names in parts) or (
+            len(parts) == 2 and parts[0][0] + parts[1][0] >= need and not parts[0][1].isdisjoint(parts[1][1])
+        )
     left = [0.0] * (len(parts) + 1)  # what the parts from here on add together
     for at in range(len(parts) - 1, -1, -1):
         left[at] = left[at + 1] + parts[at][0]
