@@ -85,16 +85,15 @@ def screened_changes(connection: Connection, from_id: int | None, to_id: int) ->
         .select_from(new.outerjoin(old, and_(old.c.entity_id == new.c.entity_id, old.c.edition_id == from_id)))
         .where(new.c.edition_id == to_id, old.c.entity_id.is_(None) | (old.c.record_hash != new.c.record_hash))
     )
-    rows = connection.execute(query).all()
-    versions = [hash_ for row in rows if row.before is not None for hash_ in (row.before, row.after)]
+    rows = [tuple(row) for row in connection.execute(query)]  # plain tuples: read by position, thousands of them
+    versions = [hash_ for _, before, after in rows if before is not None for hash_ in (before, after)]
     screened: dict[str, str | None] = {}
     for chunk in chunks(versions, 900):  # by primary key: far cheaper than joining the records twice
         found = select(entity_records.c.record_hash, entity_records.c.screened)
-        records = connection.execute(found.where(entity_records.c.record_hash.in_(chunk))).all()
-        screened.update((record.record_hash, record.screened) for record in records)
+        screened.update(map(tuple, connection.execute(found.where(entity_records.c.record_hash.in_(chunk)))))
     return {
-        row.entity_id: NEW if row.before is None else screened_change(screened[row.before], screened[row.after])
-        for row in rows
+        entity_id: NEW if before is None else screened_change(screened[before], screened[after])
+        for entity_id, before, after in rows
     }
 
 
