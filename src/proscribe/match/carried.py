@@ -151,8 +151,10 @@ class CarriedMaps:
 
     def known(self, tokens: Sequence[Token]) -> KnownNeighbours:
         """The maps, for a search to take instead of looking the words up."""
-        found = {tokens[number]: dict(pairs) for number, _symbols_then, pairs in self._entries()}
-        return KnownNeighbours(found, self.merged)
+        held = {tokens[number]: found for number, (_symbols_then, found) in self.maps.items()}
+        for number, (_symbols_then, ids, hits) in (self.stored or {}).items():
+            held[tokens[number]] = dict(zip(ids, hits, strict=True))
+        return KnownNeighbours(held, self.merged)
 
     def to_data(self) -> tuple[Any, ...]:
         """The shared hits, then each map as its ids and its hits (written after them, the hits are kept once)."""
