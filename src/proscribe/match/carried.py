@@ -214,9 +214,13 @@ def _add_fresh(
     """Each fresh listed word meets the carried words whose lookup keys or symbols equal its own (as
     ``find_neighbours`` would meet it from their side), and is verified the same way."""
     by_symbol: dict[str, list[int]] = {}
+    # A word filed under deletion keys is filed under its own text too, and a fresh word looks its own text
+    # up: only the others (a single syllable, two letters) must be met by their text apart.
     by_text: dict[str, list[int]] = {}
     for number, (symbols, _found) in maps.items():
-        by_text.setdefault(tokens[number].text, []).append(number)
+        token = tokens[number]
+        if token.syllable or len(token.text) < 3:
+            by_text.setdefault(token.text, []).append(number)
         for symbol in symbols:
             if not symbol.startswith("[NUM:"):
                 by_symbol.setdefault(symbol, []).append(number)
