@@ -64,7 +64,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import partial
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from proscribe.match.features import (
     MERGED_FACTOR,
@@ -140,14 +140,16 @@ class ChangedEntries:
         # Per changed word, its groups and the lightest and heaviest of its places (the name-free bound's ends,
         # ``_net``). Two listed words written together are most of a change's words, and few queries reach
         # one: those are filed when first read, bar a spelling that is a changed name's word as well.
-        self._places: _Filed = _Filed(partial(_file_spelling, index, names, self._unmatched_total, {}))
-        _group(self._places, filed, self._unmatched_total)
+        spelled: dict[int, list[int]] = {}  # per merged spelling, the names writing it (found when first needed)
+        totals = self._unmatched_total
+        self._places: Found[int, Place] = Found(partial(_spelling_place, index, names, totals, spelled))
+        _group(self._places, filed, totals)
         spellings = set().union(*map(index.name_merged.__getitem__, names))
         for vocab_id in spellings.intersection(self._places):
-            self._places.file(vocab_id)
+            _group(self._places, _spelling_filed(index, names, spelled, vocab_id), totals)
         self._allowed = frozenset(self._places).union(spellings)
         # per changed word, the names holding it (stage 2 of ``delta_queries``), found when first read
-        self._names_holding: _Holding = _Holding(self._places)
+        self._names_holding: Found[int, frozenset[int]] = Found(partial(_names_holding, self._places))
         self._scaled_totals: dict[float, dict[int, float]] = {}
         # Query words are looked up among the changed words only. For a small change, through key maps over
         # those words: a lookup then costs in proportion to the change, and the index's deletion map (a fifth
@@ -372,25 +374,6 @@ def _query_side(bounds: Sequence[Bound], floor: float) -> tuple[float, float, fl
 Place = tuple[list[Group], float, float]
 
 
-class _Filed(dict[int, Place]):
-    """Per changed word, its ``Place``: ``_file`` files a word when it is first read, given this dictionary
-    (so that it holds no reference back: the bound has no reference cycle)."""
-
-    __slots__ = ("_file",)
-
-    def __init__(self, file: Callable[[_Filed, int], None]) -> None:
-        super().__init__()
-        self._file = file
-
-    def __missing__(self, vocab_id: int) -> Place:
-        self.file(vocab_id)
-        return dict.__getitem__(self, vocab_id)
-
-    def file(self, vocab_id: int) -> None:
-        """File the word now (adding to what is filed for it already)."""
-        self._file(self, vocab_id)
-
-
 def _name_weights(index: ScreeningIndex, name: int) -> tuple[Sequence[float], Sequence[float]]:
     """A listed name's weights at each place, and what each weighs unmatched."""
     weights = index.name_weights[name]
@@ -400,7 +383,9 @@ def _name_weights(index: ScreeningIndex, name: int) -> tuple[Sequence[float], Se
     return weights, weights
 
 
-def _group(places: _Filed, filed: Mapping[tuple[int, float, float], list[int]], totals: Mapping[int, float]) -> None:
+def _group(
+    places: dict[int, Place], filed: Mapping[tuple[int, float, float], list[int]], totals: Mapping[int, float]
+) -> None:
     """Add filed names to ``places`` as groups of one place weight, each with its least whole unmatched weight."""
     for (vocab_id, weight, free), holding in filed.items():
         group = (weight, free, tuple(holding), min(map(totals.__getitem__, holding)))
@@ -412,17 +397,12 @@ def _group(places: _Filed, filed: Mapping[tuple[int, float, float], list[int]], 
             places[vocab_id] = (found[0], min(found[1], weight), max(found[2], weight))
 
 
-def _file_spelling(
-    index: ScreeningIndex,
-    names: Sequence[int],
-    totals: Mapping[int, float],
-    spelled: dict[int, list[int]],
-    places: _Filed,
-    vocab_id: int,
-) -> None:
-    """File the changed ``names`` writing two of their words together as this merged spelling (the j-th of
-    a name's spellings spells its words at j and j + 1); ``spelled``: per spelling, the names writing it,
-    found at the first call."""
+def _spelling_filed(
+    index: ScreeningIndex, names: Sequence[int], spelled: dict[int, list[int]], vocab_id: int
+) -> dict[tuple[int, float, float], list[int]]:
+    """The changed ``names`` writing two of their words together as this merged spelling, filed by place (the
+    j-th of a name's spellings spells its words at j and j + 1); ``spelled``: per spelling, the names writing
+    it, found at the first call."""
     if not spelled:
         for name in names:
             for spelling in index.name_merged[name]:
@@ -433,18 +413,41 @@ def _file_spelling(
         for j, spelling in enumerate(index.name_merged[name]):
             if spelling == vocab_id:
                 filed[(vocab_id, weights[j] + weights[j + 1], unmatched[j] + unmatched[j + 1])].append(name)
-    _group(places, filed, totals)
+    return filed
 
 
-class _Holding(dict[int, frozenset[int]]):
-    """Per changed word, the changed names holding it (read from its ``Place``), found when first read."""
+def _spelling_place(
+    index: ScreeningIndex,
+    names: Sequence[int],
+    totals: Mapping[int, float],
+    spelled: dict[int, list[int]],
+    vocab_id: int,
+) -> Place:
+    """A merged spelling no changed name holds as a word: its ``Place``, from the names writing it."""
+    places: dict[int, Place] = {}
+    _group(places, _spelling_filed(index, names, spelled, vocab_id), totals)
+    return places[vocab_id]
 
-    __slots__ = ("_places",)
 
-    def __init__(self, places: _Filed) -> None:
+def _names_holding(places: Mapping[int, Place], vocab_id: int) -> frozenset[int]:
+    """The changed names holding a word, read from its ``Place``."""
+    return frozenset().union(*[group[2] for group in places[vocab_id][0]])
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class Found(dict[_K, _V]):
+    """A dictionary that finds a value when it is first read, and keeps it. ``find`` must not refer back to the
+    object holding the dictionary: the bound then has no reference cycle, and is freed as soon as dropped."""
+
+    __slots__ = ("_find",)
+
+    def __init__(self, find: Callable[[_K], _V]) -> None:
         super().__init__()
-        self._places = places
+        self._find = find
 
-    def __missing__(self, vocab_id: int) -> frozenset[int]:
-        found = self[vocab_id] = frozenset().union(*[group[2] for group in self._places[vocab_id][0]])
-        return found
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self._find(key)
+        return value

@@ -27,15 +27,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import pairwise, repeat
 from operator import add, itemgetter, sub
-from typing import TypeVar
 
-from proscribe.match.delta import ChangedEntries, Facts, Reach, Terms
+from proscribe.match.delta import ChangedEntries, Facts, Found, Reach, Terms
 from proscribe.match.features import QueryFacts, max_bonus, normalize_identifier
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.search import held_neighbours
 
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 Part = tuple[float, set[int]]  # what a part (a token, or two written together) adds at best, the names it reaches
 
 
@@ -44,7 +41,7 @@ class NumberedQueries:
 
     A register repeats its words, so each word's reach, weights and terms are found once per number,
     and a query then costs a few dictionary reads (no token is hashed again). The per-number and per-pair
-    facts sit in dictionaries that find a missing entry when first read (:class:`_Found`), so the check of
+    facts sit in dictionaries that find a missing entry when first read (:class:`Found`), so the check of
     one form (:func:`_form_check`) reads them at the speed of a plain dictionary. Nothing kept here refers
     back to this object: dropping it frees everything at once (no reference cycle for the collector).
     """
@@ -55,9 +52,9 @@ class NumberedQueries:
         self.tokens: list[Token] = list(tokens)
         self._number: dict[Token, int] | None = None  # found when first needed: a register's forms come numbered
         # per number: (its bound, whether an initial, the changed words it reaches)
-        self._facts: _Found[int, Facts] = _Found(partial(_token_facts, changed, self.tokens))
+        self._facts: Found[int, Facts] = Found(partial(_token_facts, changed, self.tokens))
         # per adjacent pair (by number): the changed words the two reach written together (empty: none)
-        self._pairs: _Found[tuple[int, int], Reach] = _Found(partial(_pair_reach, changed, self.tokens))
+        self._pairs: Found[tuple[int, int], Reach] = Found(partial(_pair_reach, changed, self.tokens))
         self._checks: dict[float, Callable[[Sequence[int]], bool]] = {}
         # the left words of the pairs that may reach a changed word, once ``settle_pairs`` saw every pair
         self._pair_lefts: set[int] | None = None
@@ -142,20 +139,6 @@ class NumberedQueries:
         return check
 
 
-class _Found(dict[_K, _V]):
-    """A dictionary that finds a value when it is first read, and keeps it."""
-
-    __slots__ = ("_find",)
-
-    def __init__(self, find: Callable[[_K], _V]) -> None:
-        super().__init__()
-        self._find = find
-
-    def __missing__(self, key: _K) -> _V:
-        value = self[key] = self._find(key)
-        return value
-
-
 def _token_facts(changed: ChangedEntries, tokens: Sequence[Token], number: int) -> Facts:
     token = tokens[number]
     held = held_neighbours(changed.index, token, changed.known)
@@ -169,8 +152,8 @@ def _pair_reach(changed: ChangedEntries, tokens: Sequence[Token], pair: tuple[in
 
 def _form_check(
     changed: ChangedEntries,
-    facts: _Found[int, Facts],
-    pairs: _Found[tuple[int, int], Reach],
+    facts: Found[int, Facts],
+    pairs: Found[tuple[int, int], Reach],
     floor: float,
     pair_lefts: set[int] | None = None,
 ) -> Callable[[Sequence[int]], bool]:
@@ -216,18 +199,18 @@ def _form_check(
         gain = pair_gains[pair]
         return (gain, changed._reached_names(pairs[pair])) if gain > 0 else None
 
-    singles: _Found[int, Terms | None] = _Found(single_terms)
-    joined: _Found[tuple[int, int], Terms | None] = _Found(pair_terms)
-    owing: _Found[int, float] = _Found(owed)
-    single_gains: _Found[int, float] = _Found(single_gain)
-    pair_gains: _Found[tuple[int, int], float] = _Found(pair_gain)
+    singles: Found[int, Terms | None] = Found(single_terms)
+    joined: Found[tuple[int, int], Terms | None] = Found(pair_terms)
+    owing: Found[int, float] = Found(owed)
+    single_gains: Found[int, float] = Found(single_gain)
+    pair_gains: Found[tuple[int, int], float] = Found(pair_gain)
 
     def slack(number: int) -> float:
         return single_gains[number] - owing[number]
 
-    slacks: _Found[int, float] = _Found(slack)
-    single_parts: _Found[int, Part | None] = _Found(single_part)
-    pair_parts: _Found[tuple[int, int], Part | None] = _Found(pair_part)
+    slacks: Found[int, float] = Found(slack)
+    single_parts: Found[int, Part | None] = Found(single_part)
+    pair_parts: Found[tuple[int, int], Part | None] = Found(pair_part)
 
     def reaches(form: Sequence[int]) -> bool:
         return any(facts[number][2] for number in form) or any(map(pairs.__getitem__, pairwise(form)))
