@@ -144,9 +144,7 @@ class CarriedMaps:
 
     def _entries(self) -> Iterator[tuple[int, tuple[str, ...], Iterable[tuple[int, Hit]]]]:
         """Each map: its word's number, the word's symbols then, and the map's (id, hit) pairs."""
-        for number, (symbols, found) in self.maps.items():
-            yield number, symbols, found.items()
-        for number, (symbols, ids, hits) in (self.stored or {}).items():
+        for number, symbols, ids, hits in self._flat_entries():
             yield number, symbols, zip(ids, hits, strict=True)
 
     def known(self, tokens: Sequence[Token]) -> KnownNeighbours:
@@ -163,6 +161,7 @@ class CarriedMaps:
         return (self.vocab, self.vocab_symbols, self.merged_from, list(self.hits), flat, merged)
 
     def _flat_entries(self) -> Iterator[tuple[int, tuple[str, ...], Iterable[int], Iterable[Hit]]]:
+        """Each map, rebased or as read: its word's number, the word's symbols then, the map's ids, its hits."""
         for number, (symbols, found) in self.maps.items():
             yield number, symbols, found.keys(), found.values()
         for number, (symbols, ids, hits) in (self.stored or {}).items():
