@@ -63,8 +63,8 @@ class CarriedMaps:
     :meth:`rebased` reads them once.
     """
 
-    vocab: list[str]
-    vocab_symbols: list[tuple[str, ...]]
+    vocab: Sequence[str]  # the index's own columns, shared (neither side changes them)
+    vocab_symbols: Sequence[tuple[str, ...]]
     merged_from: int  # vocabulary ids from here on are two listed words written together
     maps: dict[int, tuple[tuple[str, ...], TokenMap]]  # word number -> (its symbols then, its map)
     merged: dict[str, TokenMap]  # two consonantal words written together (``search.keyed_merge``), by text
@@ -96,8 +96,7 @@ class CarriedMaps:
             for left, right in pairs
             if keyed_merge(tokens[left], tokens[right])
         }
-        vocab_symbols = [tuple(s) for s in index.vocab_symbols]
-        return cls(list(index.vocab), vocab_symbols, index.merged_from, maps, merged, None, shared)
+        return cls(index.vocab, index.vocab_symbols, index.merged_from, maps, merged, None, shared)
 
     def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
         """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
@@ -139,8 +138,7 @@ class CarriedMaps:
         for joined, old_map in self.merged.items():
             merged[joined] = {now: hit for old_id, hit in old_map.items() if (now := now_of[old_id]) is not None}
         _add_fresh(index, tokens, filed, maps, merged, fresh, merged_from, shared)
-        vocab_symbols = [tuple(s) for s in index.vocab_symbols]
-        return CarriedMaps(list(index.vocab), vocab_symbols, merged_from, maps, merged, None, shared)
+        return CarriedMaps(index.vocab, index.vocab_symbols, merged_from, maps, merged, None, shared)
 
     def _entries(self) -> Iterator[tuple[int, tuple[str, ...], Iterable[tuple[int, Hit]]]]:
         """Each map: its word's number, the word's symbols then, and the map's (id, hit) pairs."""
@@ -173,7 +171,7 @@ class CarriedMaps:
         stored = {number: (tuple(symbols), ids, hits) for number, (symbols, (ids, hits)) in flat.items()}
         joined = {text: dict(zip(ids, hits, strict=True)) for text, (ids, hits) in merged.items()}
         hits = {tuple(hit): hit for hit in shared}
-        return cls(list(vocab), [tuple(s) for s in vocab_symbols], int(merged_from), {}, joined, stored, hits)
+        return cls(vocab, vocab_symbols, int(merged_from), {}, joined, stored, hits)  # as marshal wrote them
 
 
 def _earlier_ids(

@@ -86,7 +86,7 @@ class ScreeningIndex:
         self.identifier_map: dict[str, tuple[int, ...]] = data["identifier_map"]
         self.lexicon: dict[str, tuple[str, ...]] = data["lexicon"]
         self.max_rarity: float = data["max_rarity"]
-        self.vocab_index: dict[str, int] = {text: i for i, text in enumerate(self.vocab)}
+        self.vocab_index: dict[str, int] = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
         # The least each name can weigh in a score's denominator (unmatched legal forms are free): pruning bound.
         # Computed at build and saved, so loading an index does not spend a fifth of a second on it.
         self.name_total: list[float] = data.get("name_total") or name_totals(self.name_weights, self.name_kinds)
@@ -101,8 +101,10 @@ class ScreeningIndex:
 
     @cached_property
     def merged_from(self) -> int:
-        """Vocabulary ids from here on are two listed words written together (keyed for fuzzy lookup only)."""
-        return 1 + max((t for tokens in self.name_tokens for t in tokens), default=-1)
+        """Vocabulary ids from here on are two listed words written together (keyed for fuzzy lookup only): found
+        at build and saved (finding it walks every name's words)."""
+        found = self.data.get("merged_from")
+        return int(found) if found is not None else _merged_from(self.name_tokens)
 
     @cached_property
     def heaviest_weight(self) -> float:
@@ -403,8 +405,13 @@ class IndexBuilder:
             "max_rarity": math.log((names + 1) / 0.5),
             "name_total": name_totals(weights, self.name_kinds),
             "heaviest_weight": max((max(w, default=0.0) for w in weights), default=0.0),
+            "merged_from": _merged_from(self.name_tokens),
         }
         return ScreeningIndex(data)
+
+
+def _merged_from(name_tokens: list[tuple[int, ...]]) -> int:
+    return 1 + max((t for tokens in name_tokens for t in tokens), default=-1)
 
 
 def name_totals(weights: list[tuple[float, ...]], kinds: list[str]) -> list[float]:
