@@ -23,10 +23,14 @@ against it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from proscribe.match.index import ScreeningIndex
 from proscribe.match.keys import deletions, token_similarity
@@ -36,6 +40,7 @@ from proscribe.match.score import token_mode
 from proscribe.match.search import KnownNeighbours, keyed_merge
 
 Hit = tuple[float, str, int]  # similarity, kind, edit distance
+Ints = npt.NDArray[np.intp]
 TokenMap = dict[int, Hit]  # vocabulary id -> hit
 
 
@@ -50,26 +55,28 @@ def keyed_neighbours(index: ScreeningIndex, token: Token) -> TokenMap:
     return index.find_neighbours(token.text, symbols, token.consonantal, token_mode(token))
 
 
-Stored = tuple[tuple[str, ...], Sequence[int], Sequence[Hit]]  # a word's symbols then, and its map's ids and hits
+Addition = tuple[int, int, Hit]  # a word's number, a listed word (vocabulary id) it now meets, the hit
 
 
 @dataclass(slots=True)
 class CarriedMaps:
     """Keyed neighbour maps of some query words (by number) in one index, with that index's vocabulary.
 
-    Alike hits (an exact match, a skeleton's) are one shared tuple (``hits``), and a file keeps a shared
-    tuple once, so reading the maps back builds far fewer objects: hits are shared as they are made, a file
-    holds the shared ones first, and maps read from a file stay as their ids and hits (``stored``) until
-    :meth:`rebased` reads them once.
+    The maps lie flat in columns, word after word: each entry a listed word (a vocabulary id) and its hit,
+    as the number of one of the distinct ``hits``. Carrying them to a later edition then renumbers the
+    listed words of every map at once (:meth:`rebased`), a file holds the columns as bytes, and a word's
+    map becomes a dictionary only when a search asks for it (:meth:`known`).
     """
 
     vocab: Sequence[str]  # the index's own columns, shared (neither side changes them)
     vocab_symbols: Sequence[tuple[str, ...]]
     merged_from: int  # vocabulary ids from here on are two listed words written together
-    maps: dict[int, tuple[tuple[str, ...], TokenMap]]  # word number -> (its symbols then, its map)
+    symbols: list[tuple[str, ...] | None]  # per word number: its symbols when its map was found (None: no map)
+    starts: Ints  # per word number, where its entries begin; one more at the end
+    ids: Ints  # per entry: the listed word
+    codes: Ints  # per entry: its hit, by number into ``hits``
+    hits: list[Hit]  # the distinct hits
     merged: dict[str, TokenMap]  # two consonantal words written together (``search.keyed_merge``), by text
-    stored: dict[int, Stored] | None = None  # maps as read from a file (none of them in ``maps``)
-    hits: dict[Hit, Hit] = field(default_factory=dict)  # each distinct hit, as the one object the maps share
 
     @classmethod
     def of(
@@ -82,21 +89,34 @@ class CarriedMaps:
     ) -> CarriedMaps:
         """The maps of ``tokens`` and of their adjacent ``pairs`` (by number) in ``index``: ``known`` gives
         the tokens' maps already at hand (the rest are looked up), ``known_merged`` a pair's."""
-        shared: dict[Hit, Hit] = {}
-        maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
+        shared: dict[Hit, int] = {}
+        symbols: list[tuple[str, ...] | None] = [None] * len(tokens)
+        additions: list[Addition] = []
         for number, token in enumerate(tokens):
             if keyed(token):
                 found = known(token)
                 found = keyed_neighbours(index, token) if found is None else found
-                maps[number] = (_symbols(index, token), {v: shared.setdefault(hit, hit) for v, hit in found.items()})
+                symbols[number] = _symbols(index, token)
+                additions += zip(repeat(number), found.keys(), found.values())
         merged = {
-            tokens[left].text + tokens[right].text: {
-                v: shared.setdefault(hit, hit) for v, hit in known_merged(tokens[left], tokens[right]).items()
-            }
+            tokens[left].text + tokens[right].text: known_merged(tokens[left], tokens[right])
             for left, right in pairs
             if keyed_merge(tokens[left], tokens[right])
         }
-        return cls(index.vocab, index.vocab_symbols, index.merged_from, maps, merged, None, shared)
+        starts, ids, codes = _columns(len(tokens), [], [], [], additions, shared)
+        return cls(index.vocab, index.vocab_symbols, index.merged_from, symbols, starts, ids, codes, [*shared], merged)
+
+    def numbers(self) -> list[int]:
+        """The words (by number) that have a map."""
+        return [number for number, symbols in enumerate(self.symbols) if symbols is not None]
+
+    def map_of(self, number: int) -> TokenMap | None:
+        """One word's map, as a dictionary (None when the word has none)."""
+        if self.symbols[number] is None:
+            return None
+        start, stop = int(self.starts[number]), int(self.starts[number + 1])
+        hits = map(self.hits.__getitem__, self.codes[start:stop].tolist())
+        return dict(zip(self.ids[start:stop].tolist(), hits, strict=True))
 
     def rebased(self, index: ScreeningIndex, tokens: Sequence[Token], filed: FiledQueries) -> CarriedMaps:
         """The same words' maps in ``index`` (``tokens`` numbered as the maps are, ``filed`` their lookup keys)."""
@@ -104,74 +124,138 @@ class CarriedMaps:
         # A listed word as it was: its text (one id per text), its symbols, and whether it is a merged spelling
         # (an id says so by where it lies). Each side's words and merged spellings are matched apart, by text
         # and symbols together, in whole columns.
-        before = _earlier_ids(
+        earlier = _earlier_ids(
             self.vocab, self.vocab_symbols, self.merged_from, index.vocab, index.vocab_symbols, merged_from
         )
-        fresh = {vocab_id for vocab_id, earlier in enumerate(before) if earlier is None}  # new, or not as they were
-        now_of: list[int | None] = [None] * len(self.vocab)  # an earlier id -> the same word's id now, if unchanged
-        for vocab_id, earlier in enumerate(before):
-            if earlier is not None:
-                now_of[earlier] = vocab_id
-        shared = dict(self.hits)  # hits made now are shared with those of before
-        maps: dict[int, tuple[tuple[str, ...], TokenMap]] = {}
-        for number, symbols_then, old in self._entries():
+        before = np.asarray(earlier, dtype=np.intp)
+        unchanged = np.flatnonzero(before >= 0)
+        now_of = np.full(len(self.vocab), -1, dtype=np.intp)  # an earlier id -> the same word's id now, if unchanged
+        now_of[before[unchanged]] = unchanged
+        fresh = set(np.flatnonzero(before < 0).tolist())  # new, or not as they were
+        shared = {hit: code for code, hit in enumerate(self.hits)}  # hits made now are shared with those of before
+        words = np.repeat(np.arange(len(self.symbols), dtype=np.intp), np.diff(self.starts))
+        ids = now_of[self.ids]
+        kept = ids >= 0
+        symbols: list[tuple[str, ...] | None] = list(self.symbols)
+        additions: list[Addition] = []
+        for number, symbols_then in enumerate(self.symbols):
+            if symbols_then is None:
+                continue
             token = tokens[number]
-            symbols = _symbols(index, token)
-            symbol_set = frozenset(symbols)
-            found: TokenMap = {now: hit for old_id, hit in old if (now := now_of[old_id]) is not None}
-            if symbols != symbols_then:  # the entries that still hold as its symbols are now, and those gained
-                found = {
-                    v: shared.setdefault(hit, hit)
-                    for v in found
-                    if (hit := _similarity(index, token, symbol_set, v))[0] > 0
-                }
-                for symbol in symbols:
-                    if symbol.startswith("[NUM:"):
-                        continue
-                    for vocab_id in index.symbol_map.get(symbol, ()):
-                        if vocab_id not in fresh and vocab_id not in found:
-                            hit = _similarity(index, token, symbol_set, vocab_id)
-                            if hit[0] > 0:
-                                found[vocab_id] = shared.setdefault(hit, hit)
-            maps[number] = (symbols, found)
+            symbols[number] = now_symbols = _symbols(index, token)
+            if now_symbols == symbols_then:
+                continue
+            # the entries that still hold as its symbols are now, and those gained
+            start, stop = int(self.starts[number]), int(self.starts[number + 1])
+            kept[start:stop] = False
+            symbol_set = frozenset(now_symbols)
+            found = {v for v in ids[start:stop].tolist() if v >= 0}
+            for vocab_id in found:
+                hit = _similarity(index, token, symbol_set, vocab_id)
+                if hit[0] > 0:
+                    additions.append((number, vocab_id, hit))
+            for symbol in now_symbols:
+                if symbol.startswith("[NUM:"):
+                    continue
+                for vocab_id in index.symbol_map.get(symbol, ()):
+                    if vocab_id not in fresh and vocab_id not in found:
+                        found.add(vocab_id)
+                        hit = _similarity(index, token, symbol_set, vocab_id)
+                        if hit[0] > 0:
+                            additions.append((number, vocab_id, hit))
         merged: dict[str, TokenMap] = {}
         for joined, old_map in self.merged.items():
-            merged[joined] = {now: hit for old_id, hit in old_map.items() if (now := now_of[old_id]) is not None}
-        _add_fresh(index, tokens, filed, maps, merged, fresh, merged_from, shared)
-        return CarriedMaps(index.vocab, index.vocab_symbols, merged_from, maps, merged, None, shared)
-
-    def _entries(self) -> Iterator[tuple[int, tuple[str, ...], Iterable[tuple[int, Hit]]]]:
-        """Each map: its word's number, the word's symbols then, and the map's (id, hit) pairs."""
-        for number, symbols, ids, hits in self._flat_entries():
-            yield number, symbols, zip(ids, hits, strict=True)
+            merged[joined] = {v: hit for old_id, hit in old_map.items() if (v := int(now_of[old_id])) >= 0}
+        additions += _fresh_neighbours(index, tokens, filed, symbols, merged, fresh, merged_from)
+        starts, ids, codes = _columns(len(symbols), words[kept], ids[kept], self.codes[kept], additions, shared)
+        return CarriedMaps(
+            index.vocab, index.vocab_symbols, merged_from, symbols, starts, ids, codes, [*shared], merged
+        )
 
     def known(self, tokens: Sequence[Token]) -> KnownNeighbours:
         """The maps, for a search to take instead of looking the words up."""
-        held = {tokens[number]: found for number, (_symbols_then, found) in self.maps.items()}
-        for number, (_symbols_then, ids, hits) in (self.stored or {}).items():
-            held[tokens[number]] = dict(zip(ids, hits, strict=True))
-        return KnownNeighbours(held, self.merged)
+        return KnownNeighbours(_HeldMaps(self, tokens), self.merged)
 
     def to_data(self) -> tuple[Any, ...]:
-        """The shared hits, then each map as its ids and its hits (written after them, the hits are kept once)."""
-        flat = {number: (symbols, (list(ids), list(hits))) for number, symbols, ids, hits in self._flat_entries()}
+        """The columns as bytes, the distinct hits, each word's symbols, and the merged spellings' maps."""
         merged = {joined: (list(found), list(found.values())) for joined, found in self.merged.items()}
-        return (self.vocab, self.vocab_symbols, self.merged_from, list(self.hits), flat, merged)
-
-    def _flat_entries(self) -> Iterator[tuple[int, tuple[str, ...], Iterable[int], Iterable[Hit]]]:
-        """Each map, rebased or as read: its word's number, the word's symbols then, the map's ids, its hits."""
-        for number, (symbols, found) in self.maps.items():
-            yield number, symbols, found.keys(), found.values()
-        for number, (symbols, ids, hits) in (self.stored or {}).items():
-            yield number, symbols, ids, hits
+        columns = tuple(column.astype(np.int64).tobytes() for column in (self.starts, self.ids, self.codes))
+        return (self.vocab, self.vocab_symbols, self.merged_from, self.hits, self.symbols, columns, merged)
 
     @classmethod
     def from_data(cls, data: Sequence[Any]) -> CarriedMaps:
-        vocab, vocab_symbols, merged_from, shared, flat, merged = data
-        stored = {number: (tuple(symbols), ids, hits) for number, (symbols, (ids, hits)) in flat.items()}
-        joined = {text: dict(zip(ids, hits, strict=True)) for text, (ids, hits) in merged.items()}
-        hits = {tuple(hit): hit for hit in shared}
-        return cls(vocab, vocab_symbols, int(merged_from), {}, joined, stored, hits)  # as marshal wrote them
+        vocab, vocab_symbols, merged_from, hits, symbols, columns, merged = data
+        starts, ids, codes = (np.frombuffer(column, dtype=np.int64).astype(np.intp) for column in columns)
+        if len(starts) != len(symbols) + 1 or len(ids) != len(codes) or (len(ids) and codes.max() >= len(hits)):
+            raise ValueError("carried maps: columns of different lengths")
+        joined = {text: dict(zip(ids_, hits_, strict=True)) for text, (ids_, hits_) in merged.items()}
+        return cls(vocab, vocab_symbols, int(merged_from), list(symbols), starts, ids, codes, list(hits), joined)
+
+
+class _HeldMaps(Mapping[Token, TokenMap]):
+    """The carried maps by token, each made a dictionary when first asked for (a delta run asks for few)."""
+
+    def __init__(self, maps: CarriedMaps, tokens: Sequence[Token]) -> None:
+        self._maps = maps
+        self._tokens = tokens
+        self._numbers: dict[Token, int] | None = None
+        self._built: dict[int, TokenMap] = {}
+
+    def get(self, token: Token, default: Any = None) -> Any:
+        if self._numbers is None:
+            self._numbers = {token: number for number, token in enumerate(self._tokens)}
+        number = self._numbers.get(token)
+        if number is None:
+            return default
+        found = self._built.get(number)
+        if found is None:
+            found = self._maps.map_of(number)
+            if found is None:
+                return default
+            self._built[number] = found
+        return found
+
+    def __getitem__(self, token: Token) -> TokenMap:
+        found: TokenMap | None = self.get(token)
+        if found is None:
+            raise KeyError(token)
+        return found
+
+    def __iter__(self) -> Iterator[Token]:
+        return (self._tokens[number] for number in self._maps.numbers())
+
+    def __len__(self) -> int:
+        return len(self._maps.numbers())
+
+
+def _columns(
+    count: int,
+    words: Ints | list[int],
+    ids: Ints | list[int],
+    codes: Ints | list[int],
+    additions: list[Addition],
+    shared: dict[Hit, int],
+) -> tuple[Ints, Ints, Ints]:
+    """Entries (a word's number, a listed word, a hit's number) and more entries with their hits, as columns
+    sorted by word (a word's entries keep their order); new hits are numbered in ``shared``."""
+    added_codes = [shared.setdefault(hit, len(shared)) for _, _, hit in additions]
+    all_words = np.concatenate(
+        (
+            np.asarray(words, dtype=np.intp),
+            np.fromiter(map(itemgetter(0), additions), dtype=np.intp, count=len(additions)),
+        )
+    )
+    all_ids = np.concatenate(
+        (
+            np.asarray(ids, dtype=np.intp),
+            np.fromiter(map(itemgetter(1), additions), dtype=np.intp, count=len(additions)),
+        )
+    )
+    all_codes = np.concatenate((np.asarray(codes, dtype=np.intp), np.asarray(added_codes, dtype=np.intp)))
+    order = np.argsort(all_words, kind="stable")
+    starts = np.zeros(count + 1, dtype=np.intp)
+    np.cumsum(np.bincount(all_words, minlength=count), out=starts[1:])
+    return starts, all_ids[order], all_codes[order]
 
 
 def _earlier_ids(
@@ -181,47 +265,51 @@ def _earlier_ids(
     vocab_now: Sequence[str],
     symbols_now: Sequence[tuple[str, ...]],
     merged_now: int,
-) -> list[int | None]:
+) -> list[int]:
     """Per listed word now, its id in the earlier vocabulary when it was there as it is (the same text and
-    symbols, and a merged spelling then as now); None when it is new or changed. A text is one id on each
+    symbols, and a merged spelling then as now); -1 when it is new or changed. A text is one id on each
     side (words and merged spellings apart), so texts are matched first and symbols compared after: few
     words have any, and a string keeps its hash where a tuple of text and symbols would hash anew."""
-    found: list[int | None] = []
+    found: list[int] = []
     sides = ((0, merged_then, 0, merged_now), (merged_then, len(vocab_then), merged_now, len(vocab_now)))
     for start, stop, first, last in sides:
         ids = dict(zip(vocab_then[start:stop], range(start, stop), strict=True))
-        earlier: list[int | None] = list(map(ids.get, vocab_now[first:last]))
+        earlier = list(map(ids.get, vocab_now[first:last], repeat(-1)))
         for at, old in enumerate(earlier, first):
-            if old is not None and symbols_then[old] != symbols_now[at]:
-                earlier[at - first] = None
+            if old >= 0 and symbols_then[old] != symbols_now[at]:
+                earlier[at - first] = -1
         found += earlier
     return found
 
 
-def _add_fresh(
+def _fresh_neighbours(
     index: ScreeningIndex,
     tokens: Sequence[Token],
     filed: FiledQueries,
-    maps: dict[int, tuple[tuple[str, ...], TokenMap]],
+    symbols: Sequence[tuple[str, ...] | None],
     merged: dict[str, TokenMap],
     fresh: set[int],
     merged_from: int,
-    shared: dict[Hit, Hit],
-) -> None:
-    """Each fresh listed word meets the carried words whose lookup keys or symbols equal its own (as
-    ``find_neighbours`` would meet it from their side), and is verified the same way."""
+) -> list[Addition]:
+    """Each fresh listed word meets the carried words (those with ``symbols``) whose lookup keys or symbols
+    equal its own (as ``find_neighbours`` would meet it from their side), and is verified the same way: the
+    entries it adds to their maps (the merged spellings' maps gain theirs in place)."""
+    added: list[Addition] = []
     by_symbol: dict[str, list[int]] = {}
     # A word filed under deletion keys is filed under its own text too, and a fresh word looks its own text
     # up: only the others (a single syllable, two letters) must be met by their text apart.
     by_text: dict[str, list[int]] = {}
-    for number, (symbols, _found) in maps.items():
+    symbol_sets: dict[int, frozenset[str]] = {}
+    for number, held in enumerate(symbols):
+        if held is None:
+            continue
         token = tokens[number]
         if token.syllable or len(token.text) < 3:
             by_text.setdefault(token.text, []).append(number)
-        for symbol in symbols:
+        for symbol in held:
             if not symbol.startswith("[NUM:"):
                 by_symbol.setdefault(symbol, []).append(number)
-    symbol_sets = {number: frozenset(symbols) for number, (symbols, _found) in maps.items()}
+        symbol_sets[number] = frozenset(held)
     joined = list(merged)  # written together: looked up by keys alone (no symbols), as consonantal words
     filed_joined = FiledQueries.filing((number, query_keys(text, True, "merged")) for number, text in enumerate(joined))
     joined_keys = {*filed_joined.deletions, *filed_joined.shorter, *filed_joined.skeletons}
@@ -234,15 +322,14 @@ def _add_fresh(
     texts = [token.text for token in tokens]
     consonantal = [token.consonantal for token in tokens]
     modes = [token_mode(token) for token in tokens]
-    exact = shared.setdefault(_EXACT, _EXACT)
     # A word keyed by nothing that can meet theirs meets only a register word (or two written together) of
     # its very text: exactly.
     unkeyed = {index.vocab[vocab_id]: vocab_id for vocab_id in fresh - keyed}
     for word in unkeyed.keys() & by_text.keys():
         for number in by_text[word]:
-            maps[number][1][unkeyed[word]] = exact
+            added.append((number, unkeyed[word], _EXACT))
     for word in unkeyed.keys() & merged.keys():
-        merged[word][unkeyed[word]] = exact
+        merged[word][unkeyed[word]] = _EXACT
     for vocab_id in keyed:
         word = index.vocab[vocab_id]
         keys = filed_keys[vocab_id]
@@ -259,7 +346,7 @@ def _add_fresh(
         for number in meeting:
             text = texts[number]
             if text == word:
-                maps[number][1][vocab_id] = exact
+                added.append((number, vocab_id, _EXACT))
                 continue
             if vocab_id < merged_from:
                 agree = (number in by_sound, number in by_skeleton)
@@ -267,17 +354,18 @@ def _add_fresh(
                 text, word, symbol_sets[number], word_symbols, consonantal[number], modes[number], agree
             )
             if hit[0] > 0:
-                maps[number][1][vocab_id] = shared.setdefault(hit, hit)
+                added.append((number, vocab_id, hit))
         if word in merged:
-            merged[word][vocab_id] = exact
+            merged[word][vocab_id] = _EXACT
         if word in joined_keys or not joined_keys.isdisjoint(keys[0]) or not joined_keys.isdisjoint(keys[2]):
             for number in filed_joined.meeting(word, keys):
                 text = joined[number]
-                hit = exact if text == word else token_similarity(
+                hit = _EXACT if text == word else token_similarity(
                     text, word, frozenset(), index.symbols_of(vocab_id), True, "merged"
                 )  # fmt: skip
                 if hit[0] > 0:
-                    merged[text][vocab_id] = shared.setdefault(hit, hit)
+                    merged[text][vocab_id] = hit
+    return added
 
 
 _EXACT: Hit = (1.0, "exact", 0)

@@ -87,6 +87,7 @@ from proscribe.match.search import (
 )
 
 if TYPE_CHECKING:
+    from proscribe.match.carried import CarriedMaps
     from proscribe.match.delta_queries import NumberedQueries
 
 Terms = tuple[dict[int, float], float]  # per name the best positive term, and the best margin of any name
@@ -96,7 +97,7 @@ Bound = tuple[float, float, bool]  # most a token weighs matched, what it weighs
 # names holding a word at places of one weight: (that weight, unmatched, the names, their least whole unmatched)
 Group = tuple[float, float, tuple[int, ...], float]
 Facts = tuple[Bound, bool, Reach]  # a query token's bound, whether it is an initial, the changed words it reaches
-_UNMATCHED_SHARE = {kind: UNMATCHED_KIND_WEIGHT.get(kind.value, 1.0) for kind in TokenKind}  # by the kind itself
+UNMATCHED_SHARE = {kind: UNMATCHED_KIND_WEIGHT.get(kind.value, 1.0) for kind in TokenKind}  # by the kind itself
 # per kind code, the share of its weight a token of a kind weighing less unmatched weighs so (legal forms: none)
 _FREE_KINDS = {
     code: share for code, kind in KIND_NAMES.items() if (share := UNMATCHED_KIND_WEIGHT.get(kind, 1.0)) != 1.0
@@ -163,7 +164,8 @@ class ChangedEntries:
         # An unlisted query word weighs as its closest listed neighbour, which may be a merged spelling whose
         # rarity (its parts' sum) exceeds a listed word's: no neighbour weighs more than the rarest entry.
         self._highest_rarity = index.highest_rarity
-        self._initials = {index.vocab[v]: v for v in self._places if len(index.vocab[v]) == 1}
+        # the changed listed initials (one letter) by their text: a query word they begin reaches them
+        self.initial_words = {index.vocab[v]: v for v in self._places if len(index.vocab[v]) == 1}
         self._heaviest = index.heaviest_weight
         self._reaches: dict[tuple[Token, ...], Reach] = {}
 
@@ -207,7 +209,7 @@ class ChangedEntries:
         for number, token in enumerate(tokens):
             text = token.text
             own = index.vocab_index.get(text)
-            if own in allowed or (len(text) > 1 and not token.syllable and text[0] in self._initials):
+            if own in allowed or (len(text) > 1 and not token.syllable and text[0] in self.initial_words):
                 found.add(number)  # itself changed, or begins like a listed initial that did
             elif len(text) == 1 or not text.isalpha() or stored_lookup(index, token):
                 if self.reaches((token,)):
@@ -250,7 +252,7 @@ class ChangedEntries:
         else:
             found = token_neighbours(self.index, token, self._allowed, self._maps, self.known)
             reach = {v: hit[0] for v, hit in found.items()}
-        initial = self._initials.get(token.text[:1])
+        initial = self.initial_words.get(token.text[:1])
         if initial is not None and len(token.text) > 1 and not token.syllable:
             # a listed initial (J) aligns with a query word it begins (JOHN)
             reach[initial] = max(reach.get(initial, 0.0), TOKEN_SIMILARITY["initial"])
@@ -265,7 +267,7 @@ class ChangedEntries:
         """(most it can weigh matched, what it weighs unmatched, whether the first is exact), as the screening
         sides weigh it; ``held``: its whole neighbour map when at hand (``search.held_neighbours``)."""
         own = self.index.vocab_index.get(token.text)
-        free = _UNMATCHED_SHARE[token.kind]
+        free = UNMATCHED_SHARE[token.kind]
         if own is not None:
             weight = token_weight(token, self.index.rarity[own])
             return weight, weight * free, True
@@ -328,6 +330,12 @@ class ChangedEntries:
                 best = net
         return best
 
+    def place_ends(self, vocab_ids: Sequence[int]) -> tuple[list[float], list[float]]:
+        """The lightest and the heaviest place each of these changed words holds in a changed name (the ends
+        ``_net`` reads)."""
+        places = [self._places[vocab_id] for vocab_id in vocab_ids]
+        return [place[1] for place in places], [place[2] for place in places]
+
     def _reached_names(self, reach: Reach) -> set[int]:
         """The changed names holding a word of ``reach`` (each word's, found once: many queries reach it)."""
         held = self._names_holding
@@ -348,12 +356,12 @@ class ChangedEntries:
         (``delta_queries.NumberedQueries.may_match_forms``), which finds each word's reach once for all."""
         return self.numbered(()).may_match_forms(forms, facts)
 
-    def numbered(self, tokens: Sequence[Token]) -> NumberedQueries:
+    def numbered(self, tokens: Sequence[Token], maps: CarriedMaps | None = None) -> NumberedQueries:
         """The bound for queries written as numbers into ``tokens`` (a register's distinct words, numbered as
-        they come)."""
+        they come); ``maps``: the tokens' carried maps in this index, numbered alike, when at hand."""
         from proscribe.match.delta_queries import NumberedQueries  # the query side builds on this one
 
-        return NumberedQueries(self, tokens)
+        return NumberedQueries(self, tokens, maps)
 
 
 def _query_side(bounds: Sequence[Bound], floor: float) -> tuple[float, float, float]:

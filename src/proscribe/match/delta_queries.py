@@ -25,10 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 from operator import add, itemgetter, sub
 
+import numpy as np
+
+from proscribe.match.carried import CarriedMaps
 from proscribe.match.delta import ChangedEntries, Facts, Found, Reach, Terms
+from proscribe.match.delta_words import Floats, WordColumns, word_columns
 from proscribe.match.features import QueryFacts, max_bonus, normalize_identifier
 from proscribe.match.normalize import NameForm, Token
 from proscribe.match.search import held_neighbours
@@ -46,16 +50,20 @@ class NumberedQueries:
     back to this object: dropping it frees everything at once (no reference cycle for the collector).
     """
 
-    def __init__(self, changed: ChangedEntries, tokens: Sequence[Token] = ()) -> None:
-        """``tokens``: distinct, numbered as they come (a register's words); more are numbered as met."""
+    def __init__(self, changed: ChangedEntries, tokens: Sequence[Token] = (), maps: CarriedMaps | None = None) -> None:
+        """``tokens``: distinct, numbered as they come (a register's words); more are numbered as met.
+        ``maps``: their carried maps in ``changed``'s index, numbered alike: most words' figures are then
+        read from the maps' columns (``delta_words``)."""
         self.changed = changed
         self.tokens: list[Token] = list(tokens)
         self._number: dict[Token, int] | None = None  # found when first needed: a register's forms come numbered
+        same = maps is not None and maps.vocab is changed.index.vocab and len(maps.symbols) == len(self.tokens)
+        self._columns = word_columns(changed, self.tokens, maps) if maps is not None and same else None
         # per number: (its bound, whether an initial, the changed words it reaches)
-        self._facts: Found[int, Facts] = Found(partial(_token_facts, changed, self.tokens))
+        self._facts: Found[int, Facts] = Found(partial(_token_facts, changed, self.tokens, self._columns))
         # per adjacent pair (by number): the changed words the two reach written together (empty: none)
         self._pairs: Found[tuple[int, int], Reach] = Found(partial(_pair_reach, changed, self.tokens))
-        self._checks: dict[float, Callable[[Sequence[int]], bool]] = {}
+        self._checks: dict[float, tuple[Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]]] = {}
         # the left words of the pairs that may reach a changed word, once ``settle_pairs`` saw every pair
         self._pair_lefts: set[int] | None = None
 
@@ -114,32 +122,100 @@ class NumberedQueries:
         self, among: Iterable[int], forms: Sequence[Sequence[Sequence[int]]], facts: Sequence[Sequence[str | None]]
     ) -> set[int]:
         """Which of many queries (by number into ``forms`` and ``facts``, as ``QueryFacts`` fields) :meth:`may_match`:
-        queries giving the same facts share one check."""
-        checks: dict[tuple[str | None, ...], Callable[[Sequence[int]], bool] | None] = {}
-        kept: set[int] = set()
+        queries giving the same facts share one check, whose first stage adds up all their forms at once."""
+        groups: dict[tuple[str | None, ...], list[int]] = {}
         for query in among:
-            given = tuple(facts[query])
-            if given in checks:
-                check = checks[given]
+            groups.setdefault(tuple(facts[query]), []).append(query)
+        kept: set[int] = set()
+        for given, queries in groups.items():
+            checks = self._checks_for(QueryFacts(*given))
+            if checks is None:
+                kept.update(queries)
             else:
-                check = checks[given] = self._check(QueryFacts(*given))
-            if check is None or any(map(check, forms[query])):
-                kept.add(query)
+                kept.update(self._kept_at(queries, forms, *checks))
         return kept
+
+    def _kept_at(
+        self,
+        queries: Sequence[int],
+        forms: Sequence[Sequence[Sequence[int]]],
+        floor: float,
+        check: Callable[[Sequence[int]], bool],
+        past_first: Callable[[Sequence[int]], bool],
+    ) -> list[int]:
+        """The queries one of whose forms passes ``check``. Every form's first-stage sum is taken in one column;
+        a form clear of the cut goes on to the later stages (``past_first``), a form near it, or one whose
+        pairs written together may add (the column leaves pairs out: they only add), to the whole check."""
+        listed = [form for query in queries for form in forms[query]]
+        sizes = np.fromiter(map(len, listed), dtype=np.intp, count=len(listed))
+        words = np.fromiter(chain.from_iterable(listed), dtype=np.intp, count=int(sizes.sum()))
+        sums = np.zeros(len(listed))
+        filled = sizes > 0
+        if words.size:
+            starts = (np.cumsum(sizes) - sizes)[filled]
+            sums[filled] = np.add.reduceat(self._slacks(floor)[words], starts)
+        clear = (sums >= _CUT + _NEAR).tolist()
+        short = ((sums < _CUT - _NEAR) | ~filled).tolist()
+        lefts = self._pair_lefts
+        kept: list[int] = []
+        at = 0
+        for query in queries:
+            own = forms[query]
+            for offset, form in enumerate(own, at):
+                if clear[offset]:
+                    passes = past_first(form)
+                elif short[offset] and (len(form) < 2 or (lefts is not None and lefts.isdisjoint(form))):
+                    passes = False
+                else:
+                    passes = check(form)
+                if passes:
+                    kept.append(query)
+                    break
+            at += len(own)
+        return kept
+
+    def _slacks(self, floor: float) -> Floats:
+        """Per token (by number), the first stage's figure at ``floor``: from the columns for the words they
+        hold, else from the word's facts (the check's own figure)."""
+        columns = self._columns
+        others: Iterable[int]
+        if columns is None:
+            slacks, others = np.zeros(len(self.tokens)), range(len(self.tokens))
+        else:
+            slacks, others = columns.slacks(floor), np.flatnonzero(~columns.found).tolist()
+        heaviest = self.changed._heaviest
+        for number in others:
+            facts = self._facts[number]
+            slacks[number] = _single_gain(self.changed, facts, floor) - _owed(facts, floor, heaviest)
+        return slacks
 
     def _check(self, facts: QueryFacts) -> Callable[[Sequence[int]], bool] | None:
         """The form check for a query giving these facts; None when its identifier is a changed entry's."""
+        checks = self._checks_for(facts)
+        return None if checks is None else checks[1]
+
+    def _checks_for(
+        self, facts: QueryFacts
+    ) -> tuple[float, Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]] | None:
+        """(the floor, the form check, its stages after the first) for a query giving these facts; None when
+        its identifier is a changed entry's."""
         changed = self.changed
         if facts.id_number and normalize_identifier(facts.id_number) in changed.identifiers:
             return None
         floor = max(0.0, changed.threshold - max_bonus(facts))
-        check = self._checks.get(floor)
-        if check is None:
-            check = self._checks[floor] = _form_check(changed, self._facts, self._pairs, floor, self._pair_lefts)
-        return check
+        checks = self._checks.get(floor)
+        if checks is None:
+            checks = self._checks[floor] = _form_check(changed, self._facts, self._pairs, floor, self._pair_lefts)
+        return (floor, *checks)
 
 
-def _token_facts(changed: ChangedEntries, tokens: Sequence[Token], number: int) -> Facts:
+_CUT = -1e-9  # a form's first-stage sum below this fails (rounding aside)
+_NEAR = 1e-6  # a column sum this near the cut is added up again word by word, as the check adds it
+
+
+def _token_facts(changed: ChangedEntries, tokens: Sequence[Token], columns: WordColumns | None, number: int) -> Facts:
+    if columns is not None and number < len(columns.found) and columns.found[number]:
+        return columns.facts(number)
     token = tokens[number]
     held = held_neighbours(changed.index, token, changed.known)
     initial = len(token.text) == 1 and not token.syllable
@@ -150,14 +226,28 @@ def _pair_reach(changed: ChangedEntries, tokens: Sequence[Token], pair: tuple[in
     return changed._merged_reach(tokens[pair[0]], tokens[pair[1]])
 
 
+def _single_gain(changed: ChangedEntries, facts: Facts, floor: float) -> float:
+    """The most a token adds in any changed name, less its listed counterpart's unmatched weight."""
+    bound, _initial, reach = facts
+    return changed._net((bound,), reach, floor) if reach else 0.0
+
+
+def _owed(facts: Facts, floor: float, heaviest: float) -> float:
+    """What a token owes unmatched at ``floor``; an initial's credit (a negative debt) as matched against a
+    word of the heaviest weight."""
+    (weight, free, _exact), initial, _reach = facts
+    return -((1 - floor) * (weight + heaviest) + floor * heaviest) if initial else floor * free
+
+
 def _form_check(
     changed: ChangedEntries,
     facts: Found[int, Facts],
     pairs: Found[tuple[int, int], Reach],
     floor: float,
     pair_lefts: set[int] | None = None,
-) -> Callable[[Sequence[int]], bool]:
-    """The bound at ``floor`` for one form (by number), in the three stages of the module docstring.
+) -> tuple[Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]]:
+    """The bound at ``floor`` for one form (by number), in the three stages of the module docstring; and its
+    stages after the first, for a form known to pass that one.
 
     Stages 1 and 2 weigh each part (a token, or two written together) at its best in any name
     (``ChangedEntries._net``). In stage 3 each part adds its best term ``(s - F)(a + b) + F * (u_a + u_b)``
@@ -180,12 +270,10 @@ def _form_check(
         return changed._terms((facts[pair[0]][0], facts[pair[1]][0]), reach, floor) if reach else None
 
     def owed(number: int) -> float:
-        (weight, free, _exact), initial, _reach = facts[number]
-        return -((1 - floor) * (weight + heaviest) + floor * heaviest) if initial else floor * free
+        return _owed(facts[number], floor, heaviest)
 
     def single_gain(number: int) -> float:
-        bound, _initial, reach = facts[number]
-        return changed._net((bound,), reach, floor) if reach else 0.0
+        return _single_gain(changed, facts[number], floor)
 
     def pair_gain(pair: tuple[int, int]) -> float:
         reach = pairs[pair]
@@ -221,8 +309,9 @@ def _form_check(
         margin = sum(map(slacks.__getitem__, form))
         if len(form) > 1 and (pair_lefts is None or not pair_lefts.isdisjoint(form)):
             margin += sum(map(pair_gains.__getitem__, pairwise(form)))
-        if margin < -1e-9:
-            return False
+        return margin >= _CUT and past_first(form)
+
+    def past_first(form: Sequence[int]) -> bool:
         need = sum(map(owing.__getitem__, form)) - 1e-9
         if need <= 0:  # initials' credit covers it all: a name some part reaches passes with terms of nothing
             return reaches(form)
@@ -263,7 +352,7 @@ def _form_check(
         most: float = max(totals)
         return most >= need
 
-    return check
+    return check, past_first
 
 
 SEARCH_LIMIT = 4_096  # branches searched for one form before stage 2 leaves it to stage 3

@@ -43,12 +43,12 @@ from proscribe.match.types import Feature
 Edge = tuple[float, float, str, int, int, int, int, int]
 
 
-_KIND_WEIGHT_OF = {kind: KIND_WEIGHT[kind.value] for kind in TokenKind}  # by the kind itself: no ``.value`` read
+KIND_WEIGHT_OF = {kind: KIND_WEIGHT[kind.value] for kind in TokenKind}  # by the kind itself: no ``.value`` read
 
 
 def token_weight(token: Token, rarity: float = 1.0) -> float:
     """A token's weight: its rarity scaled down for legal forms, organisation words, titles and places."""
-    weight = rarity * _KIND_WEIGHT_OF[token.kind]
+    weight = rarity * KIND_WEIGHT_OF[token.kind]
     return weight * LOCATION_WEIGHT if token.location else weight
 
 

@@ -53,7 +53,7 @@ from proscribe.workflow.tables import party_versions
 
 FILE_NAME = "register.words"  # the register's part: rewritten only when the register changes
 RUN_FILE = "register.run"  # the last run's part (its key, the words' maps in its index): rewritten every run
-FORMAT = 7
+FORMAT = 8
 Facts = tuple[str | None, str | None, str | None, str | None]  # QueryFacts' fields, as stored
 
 
@@ -154,7 +154,7 @@ class RegisterIndex:
         return {self.party_ids[party] for party in found}
 
     def _kept(self, changed: ChangedEntries, among: Sequence[int]) -> set[int]:
-        bound = changed.numbered(self.tokens)
+        bound = changed.numbered(self.tokens, self.neighbours)
         bound.settle_pairs(self.pairs)
         # A change with fewer words than the register names its candidates from its own side, cheaply; a
         # larger one reaches most parties anyway, and the bound drops one none of whose words reach it at once.
