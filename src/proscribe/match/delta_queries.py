@@ -122,30 +122,30 @@ class NumberedQueries:
         self, among: Iterable[int], forms: Sequence[Sequence[Sequence[int]]], facts: Sequence[Sequence[str | None]]
     ) -> set[int]:
         """Which of many queries (by number into ``forms`` and ``facts``, as ``QueryFacts`` fields) :meth:`may_match`:
-        queries giving the same facts share one check, whose first stage adds up all their forms at once."""
-        groups: dict[tuple[str | None, ...], list[int]] = {}
-        for query in among:
-            groups.setdefault(tuple(facts[query]), []).append(query)
+        queries whose facts allow the same floor share one check, whose first stage adds up all their forms
+        at once."""
+        floors: dict[tuple[str | None, ...], float | None] = {}  # per facts given: the floor (None: kept)
+        groups: dict[float, list[int]] = {}
         kept: set[int] = set()
-        for given, queries in groups.items():
-            checks = self._checks_for(QueryFacts(*given))
-            if checks is None:
-                kept.update(queries)
+        for query in among:
+            given = tuple(facts[query])
+            if given in floors:
+                floor = floors[given]
             else:
-                kept.update(self._kept_at(queries, forms, *checks))
+                floor = floors[given] = self._floor(QueryFacts(*given))
+            if floor is None:
+                kept.add(query)
+            else:
+                groups.setdefault(floor, []).append(query)
+        for floor, queries in groups.items():
+            kept.update(self._kept_at(queries, forms, floor))
         return kept
 
-    def _kept_at(
-        self,
-        queries: Sequence[int],
-        forms: Sequence[Sequence[Sequence[int]]],
-        floor: float,
-        check: Callable[[Sequence[int]], bool],
-        past_first: Callable[[Sequence[int]], bool],
-    ) -> list[int]:
-        """The queries one of whose forms passes ``check``. Every form's first-stage sum is taken in one column;
-        a form clear of the cut goes on to the later stages (``past_first``), a form near it, or one whose
-        pairs written together may add (the column leaves pairs out: they only add), to the whole check."""
+    def _kept_at(self, queries: Sequence[int], forms: Sequence[Sequence[Sequence[int]]], floor: float) -> list[int]:
+        """The queries one of whose forms passes the check at ``floor``. Every form's first-stage sum is taken in
+        one column; a form clear of the cut goes on to the later stages, a form near it, or one whose pairs
+        written together may add (the column leaves pairs out: they only add), to the whole check."""
+        check, past_first = self._form_checks(floor)
         listed = [form for query in queries for form in forms[query]]
         sizes = np.fromiter(map(len, listed), dtype=np.intp, count=len(listed))
         words = np.fromiter(chain.from_iterable(listed), dtype=np.intp, count=int(sizes.sum()))
@@ -178,11 +178,11 @@ class NumberedQueries:
         """Per token (by number), the first stage's figure at ``floor``: from the columns for the words they
         hold, else from the word's facts (the check's own figure)."""
         columns = self._columns
-        others: Iterable[int]
-        if columns is None:
-            slacks, others = np.zeros(len(self.tokens)), range(len(self.tokens))
-        else:
-            slacks, others = columns.slacks(floor), np.flatnonzero(~columns.found).tolist()
+        slacks = np.zeros(len(self.tokens))
+        others: Iterable[int] = range(len(self.tokens))
+        if columns is not None:  # tokens numbered since the columns were read are found from their facts
+            slacks[: len(columns.found)] = columns.slacks(floor)
+            others = chain(np.flatnonzero(~columns.found).tolist(), range(len(columns.found), len(self.tokens)))
         heaviest = self.changed._heaviest
         for number in others:
             facts = self._facts[number]
@@ -191,22 +191,23 @@ class NumberedQueries:
 
     def _check(self, facts: QueryFacts) -> Callable[[Sequence[int]], bool] | None:
         """The form check for a query giving these facts; None when its identifier is a changed entry's."""
-        checks = self._checks_for(facts)
-        return None if checks is None else checks[1]
+        floor = self._floor(facts)
+        return None if floor is None else self._form_checks(floor)[0]
 
-    def _checks_for(
-        self, facts: QueryFacts
-    ) -> tuple[float, Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]] | None:
-        """(the floor, the form check, its stages after the first) for a query giving these facts; None when
-        its identifier is a changed entry's."""
+    def _floor(self, facts: QueryFacts) -> float | None:
+        """The name score a query giving these facts must reach; None when its identifier is a changed
+        entry's (then it is kept whatever its names)."""
         changed = self.changed
         if facts.id_number and normalize_identifier(facts.id_number) in changed.identifiers:
             return None
-        floor = max(0.0, changed.threshold - max_bonus(facts))
+        return max(0.0, changed.threshold - max_bonus(facts))
+
+    def _form_checks(self, floor: float) -> tuple[Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]]:
+        """The form check at ``floor``, and its stages after the first."""
         checks = self._checks.get(floor)
         if checks is None:
-            checks = self._checks[floor] = _form_check(changed, self._facts, self._pairs, floor, self._pair_lefts)
-        return (floor, *checks)
+            checks = self._checks[floor] = _form_check(self.changed, self._facts, self._pairs, floor, self._pair_lefts)
+        return checks
 
 
 _CUT = -1e-9  # a form's first-stage sum below this fails (rounding aside)
