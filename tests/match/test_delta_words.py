@@ -37,11 +37,12 @@ def test_columns_give_each_word_the_facts_and_figures_its_own_lookup_gives() -> 
         reaching += bool(facts[2])
     assert reaching > 1000
     for floor in (0.8, 0.65):
-        slacks = columns.slacks(floor)
+        gains, slacks = columns.gains(floor), columns.slacks(floor)
         for number in found:
             facts = _token_facts(changed, tokens, None, number)
-            figure = _single_gain(changed, facts, floor) - _owed(facts, floor, changed._heaviest)
-            assert slacks[number] == figure, tokens[number].text
+            gain = _single_gain(changed, facts, floor)
+            assert gains[number] == gain and slacks[number] == gain - _owed(facts, floor, changed._heaviest)
+            assert set(columns.reached_ids(number)) == facts[2].keys()
     # the whole bound, with the columns and without
     names = _names()
     numbered = {token: number for number, token in enumerate(tokens)}

@@ -336,8 +336,9 @@ class ChangedEntries:
         places = [self._places[vocab_id] for vocab_id in vocab_ids]
         return [place[1] for place in places], [place[2] for place in places]
 
-    def _reached_names(self, reach: Reach) -> set[int]:
-        """The changed names holding a word of ``reach`` (each word's, found once: many queries reach it)."""
+    def _reached_names(self, reach: Iterable[int]) -> set[int]:
+        """The changed names holding a word of ``reach`` (its changed words: each word's names are found once,
+        many queries reach it)."""
         held = self._names_holding
         return set().union(*[held[vocab_id] for vocab_id in reach])
 

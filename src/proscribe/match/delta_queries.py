@@ -206,7 +206,9 @@ class NumberedQueries:
         """The form check at ``floor``, and its stages after the first."""
         checks = self._checks.get(floor)
         if checks is None:
-            checks = self._checks[floor] = _form_check(self.changed, self._facts, self._pairs, floor, self._pair_lefts)
+            checks = self._checks[floor] = _form_check(
+                self.changed, self._facts, self._pairs, floor, self._pair_lefts, self._columns
+            )
         return checks
 
 
@@ -246,6 +248,7 @@ def _form_check(
     pairs: Found[tuple[int, int], Reach],
     floor: float,
     pair_lefts: set[int] | None = None,
+    columns: WordColumns | None = None,
 ) -> tuple[Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]]:
     """The bound at ``floor`` for one form (by number), in the three stages of the module docstring; and its
     stages after the first, for a form known to pass that one.
@@ -270,11 +273,19 @@ def _form_check(
         reach = pairs[pair]
         return changed._terms((facts[pair[0]][0], facts[pair[1]][0]), reach, floor) if reach else None
 
+    # the words the columns hold take their figures from there (the very ones their facts give)
+    held = columns.found.tolist() if columns is not None else []
+    column_gains = columns.gains(floor).tolist() if columns is not None else []
+    column_free = columns.free.tolist() if columns is not None else []
+
+    def in_columns(number: int) -> bool:
+        return number < len(held) and held[number]
+
     def owed(number: int) -> float:
-        return _owed(facts[number], floor, heaviest)
+        return floor * column_free[number] if in_columns(number) else _owed(facts[number], floor, heaviest)
 
     def single_gain(number: int) -> float:
-        return _single_gain(changed, facts[number], floor)
+        return column_gains[number] if in_columns(number) else _single_gain(changed, facts[number], floor)
 
     def pair_gain(pair: tuple[int, int]) -> float:
         reach = pairs[pair]
@@ -282,7 +293,10 @@ def _form_check(
 
     def single_part(number: int) -> Part | None:
         gain = single_gains[number]
-        return (gain, changed._reached_names(facts[number][2])) if gain > 0 else None
+        if gain <= 0:
+            return None
+        reached = columns.reached_ids(number) if columns is not None and in_columns(number) else facts[number][2]
+        return gain, changed._reached_names(reached)
 
     def pair_part(pair: tuple[int, int]) -> Part | None:
         gain = pair_gains[pair]

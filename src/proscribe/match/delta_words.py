@@ -71,9 +71,14 @@ class WordColumns:
                 reach[vocab_id] = similarity
         return (float(self.weight[number]), float(self.free[number]), True), False, reach
 
-    def slacks(self, floor: float) -> Floats:
-        """Per word, what it may gain in a changed name at ``floor`` (``ChangedEntries._net``) less what it
-        owes unmatched (``floor`` times its unmatched weight); 0 for a word not found here."""
+    def reached_ids(self, number: int) -> list[int]:
+        """The changed words one word reaches (its reach's keys; the initial it begins may come twice)."""
+        found: list[int] = self.reached[int(self.starts[number]) : int(self.starts[number + 1])].tolist()
+        return found
+
+    def gains(self, floor: float) -> Floats:
+        """Per word, the most it adds in any changed name at ``floor``, less its listed counterpart's unmatched
+        weight (``ChangedEntries._net``); 0 for a word not found here."""
         free_q = floor * self.free
         words = np.repeat(np.arange(len(self.found), dtype=np.intp), np.diff(self.starts))
         gain = self.similarity - floor
@@ -85,7 +90,12 @@ class WordColumns:
         )
         best = np.zeros(len(self.found))
         np.maximum.at(best, words, nets)
-        return np.where(self.found, best - free_q, 0.0)
+        return best
+
+    def slacks(self, floor: float) -> Floats:
+        """Per word, :meth:`gains` less what it owes unmatched (``floor`` times its unmatched weight); 0 for a
+        word not found here."""
+        return np.where(self.found, self.gains(floor) - floor * self.free, 0.0)
 
 
 def word_columns(changed: ChangedEntries, tokens: Sequence[Token], maps: CarriedMaps) -> WordColumns:
