@@ -48,6 +48,8 @@ def test_columns_give_each_word_the_facts_and_figures_its_own_lookup_gives() -> 
     numbered = {token: number for number, token in enumerate(tokens)}
     queries = [[tuple(numbered[t] for t in form.tokens) for form in name_forms(name)] for name in names]
     facts = [(None, None, None, None)] * len(names)
-    with_columns = changed.numbered(tokens, carried).keeping(range(len(names)), queries, facts)
+    reading = changed.numbered(tokens, carried)
+    with_columns = reading.keeping(range(len(names)), queries, facts)
+    assert reading._read  # many queries at once: the columns were read
     without = changed.numbered(tokens).keeping(range(len(names)), queries, facts)
     assert with_columns == without and 10 < len(without) < len(names) / 2

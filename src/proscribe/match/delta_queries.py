@@ -58,12 +58,13 @@ class NumberedQueries:
         self.tokens: list[Token] = list(tokens)
         self._number: dict[Token, int] | None = None  # found when first needed: a register's forms come numbered
         same = maps is not None and maps.vocab is changed.index.vocab and len(maps.symbols) == len(self.tokens)
-        self._columns = word_columns(changed, self.tokens, maps) if maps is not None and same else None
+        self._maps = maps if same else None
+        self._read: list[WordColumns] = []  # the columns, once read (when many queries are checked at once)
         # per number: (its bound, whether an initial, the changed words it reaches)
-        self._facts: Found[int, Facts] = Found(partial(_token_facts, changed, self.tokens, self._columns))
+        self._facts: Found[int, Facts] = Found(partial(_token_facts, changed, self.tokens, self._read))
         # per adjacent pair (by number): the changed words the two reach written together (empty: none)
         self._pairs: Found[tuple[int, int], Reach] = Found(partial(_pair_reach, changed, self.tokens))
-        self._checks: dict[float, tuple[Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]]] = {}
+        self._checks: dict[float, _Checks] = {}
         # the left words of the pairs that may reach a changed word, once ``settle_pairs`` saw every pair
         self._pair_lefts: set[int] | None = None
 
@@ -145,7 +146,11 @@ class NumberedQueries:
         """The queries one of whose forms passes the check at ``floor``. Every form's first-stage sum is taken in
         one column; a form clear of the cut goes on to the later stages, a form near it, or one whose pairs
         written together may add (the column leaves pairs out: they only add), to the whole check."""
+        if self._maps is not None and not self._read and len(queries) * 8 >= len(self.tokens):
+            self._read.append(word_columns(self.changed, self.tokens, self._maps))
         check, past_first = self._form_checks(floor)
+        if not self._read:  # few queries: each word's figures are found as a form first reads them
+            return [query for query in queries if any(map(check, forms[query]))]
         listed = [form for query in queries for form in forms[query]]
         sizes = np.fromiter(map(len, listed), dtype=np.intp, count=len(listed))
         words = np.fromiter(chain.from_iterable(listed), dtype=np.intp, count=int(sizes.sum()))
@@ -177,7 +182,7 @@ class NumberedQueries:
     def _slacks(self, floor: float) -> Floats:
         """Per token (by number), the first stage's figure at ``floor``: from the columns for the words they
         hold, else from the word's facts (the check's own figure)."""
-        columns = self._columns
+        columns = self._read[0] if self._read else None
         slacks = np.zeros(len(self.tokens))
         others: Iterable[int] = range(len(self.tokens))
         if columns is not None:  # tokens numbered since the columns were read are found from their facts
@@ -203,22 +208,24 @@ class NumberedQueries:
         return max(0.0, changed.threshold - max_bonus(facts))
 
     def _form_checks(self, floor: float) -> tuple[Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool]]:
-        """The form check at ``floor``, and its stages after the first."""
+        """The form check at ``floor``, and its stages after the first (reading the columns, once read)."""
+        columns = self._read[0] if self._read else None
         checks = self._checks.get(floor)
-        if checks is None:
-            checks = self._checks[floor] = _form_check(
-                self.changed, self._facts, self._pairs, floor, self._pair_lefts, self._columns
-            )
-        return checks
+        if checks is None or checks[2] is not columns:
+            found = _form_check(self.changed, self._facts, self._pairs, floor, self._pair_lefts, columns)
+            checks = self._checks[floor] = (*found, columns)
+        return checks[0], checks[1]
 
 
+_Checks = tuple[Callable[[Sequence[int]], bool], Callable[[Sequence[int]], bool], WordColumns | None]
 _CUT = -1e-9  # a form's first-stage sum below this fails (rounding aside)
 _NEAR = 1e-6  # a column sum this near the cut is added up again word by word, as the check adds it
 
 
-def _token_facts(changed: ChangedEntries, tokens: Sequence[Token], columns: WordColumns | None, number: int) -> Facts:
-    if columns is not None and number < len(columns.found) and columns.found[number]:
-        return columns.facts(number)
+def _token_facts(changed: ChangedEntries, tokens: Sequence[Token], read: list[WordColumns], number: int) -> Facts:
+    """A token's facts: from the columns when read and holding it, else from its neighbour map."""
+    if read and number < len(read[0].found) and read[0].found[number]:
+        return read[0].facts(number)
     token = tokens[number]
     held = held_neighbours(changed.index, token, changed.known)
     initial = len(token.text) == 1 and not token.syllable
