@@ -69,6 +69,7 @@ class Screener:
         self._support: dict[str, int] = {}
         self._numbers: dict[str, int] | None = None
         self._restriction: tuple[frozenset[str], frozenset[int]] | None = None
+        self._restricted: tuple[frozenset[int], Searcher] | None = None  # a search among those entities alone
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity], **options: object) -> Screener:
@@ -108,7 +109,7 @@ class Screener:
         if self.algorithm == "ofac":
             matches = self._screen_ofac(query, floor, threshold, facts, allowed)
         else:
-            matches = self._screen_default(query, floor, threshold, facts, allowed, forms)
+            matches = self._screen_default(query, floor, threshold, facts, allowed, forms, self._searcher(allowed.only))
         matches.sort(key=lambda m: (-round(m.score, 6), -self._support.get(m.entity_id, 0), m.entity_id))
         self._support = {}
         matches = matches[:limit]
@@ -126,6 +127,15 @@ class Screener:
         self._restriction = (entity_ids, numbers)
         return numbers
 
+    def _searcher(self, entities: frozenset[int] | None) -> Searcher:
+        """The search among these entities' names alone (kept for the next query restricted to them), or the
+        whole index's."""
+        if entities is None:
+            return self.searcher
+        if self._restricted is None or self._restricted[0] is not entities:
+            self._restricted = (entities, Searcher(self.index, self.searcher.known, entities))
+        return self._restricted[1]
+
     def _screen_default(
         self,
         query: Query,
@@ -133,19 +143,20 @@ class Screener:
         threshold: float,
         facts: QueryFacts,
         allowed: _Filter,
-        forms: Sequence[NameForm] | None = None,
+        forms: Sequence[NameForm] | None,
+        searcher: Searcher,
     ) -> list[Match]:
         index = self.index
         bonus = max_bonus(facts)
         best: dict[int, NameHit] = {}
         support: dict[int, int] = {}  # how many of the entity's names reach its best score: breaks ties
         for form in name_forms(query.name, query.schema) if forms is None else forms:
-            prepared = self.searcher.prepare(form)
-            for name_id in self.searcher.candidates(prepared, max(0.0, floor - bonus)):
+            prepared = searcher.prepare(form)
+            for name_id in searcher.candidates(prepared, max(0.0, floor - bonus)):
                 entity = index.name_entity[name_id]
                 if not allowed(entity):
                     continue
-                hit = self.searcher.score_name(prepared, name_id)
+                hit = searcher.score_name(prepared, name_id)
                 if index.name_weak[name_id]:
                     hit.score *= WEAK_ALIAS_FACTOR
                 current = best.get(entity)

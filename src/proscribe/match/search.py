@@ -19,7 +19,7 @@ clearing the floor are aligned and scored.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -153,10 +153,17 @@ def keyed_merge(left: Token, right: Token) -> bool:
 class Searcher:
     """The default algorithm's search over one index, with per-token caches shared across queries."""
 
-    def __init__(self, index: ScreeningIndex, known: KnownNeighbours | None = None) -> None:
-        """``known``: query words' maps at hand already (see :func:`token_neighbours`)."""
+    def __init__(
+        self, index: ScreeningIndex, known: KnownNeighbours | None = None, entities: AbstractSet[int] | None = None
+    ) -> None:
+        """``known``: query words' maps at hand already (see :func:`token_neighbours`); ``entities``: only these
+        entities' names are candidates (a screening restricted to them walks no other name's postings)."""
         self.index = index
         self.known = known
+        self._names: set[int] | None = None
+        if entities is not None:
+            self._names = {name for name, entity in enumerate(index.name_entity) if entity in entities}
+        self._postings: dict[int, tuple[int, ...]] = {}  # per listed word, its postings among ``_names``
         self._maps: dict[tuple[str, str, bool, bool], Lookup] = {}
         self._merged: dict[tuple[str, bool], tuple[TokenMap, Entries]] = {}
         self._listed: dict[int, Side] = {}
@@ -343,8 +350,7 @@ class Searcher:
         cached = self._volumes.get(id(entries))
         if cached is not None and cached[0] is entries:
             return cached[1]
-        postings = self.index.postings
-        volume = sum(len(postings[vocab_id]) for vocab_id, _ in entries)
+        volume = sum(len(self._postings_of(vocab_id)) for vocab_id, _ in entries)
         if len(self._volumes) > _WALK_CACHE_LIMIT:
             self._volumes.clear()
         self._volumes[id(entries)] = (entries, volume)
@@ -367,15 +373,23 @@ class Searcher:
 
     def _best_per_name(self, entries: Entries, weight: float) -> dict[int, float]:
         """Each listed name's best contribution from one query token's entries."""
-        postings = self.index.postings
         rarity = self.index.rarity
         local: dict[int, float] = {}
         for vocab_id, sim in entries:
             contribution = sim * (weight + rarity[vocab_id])
-            for name_id in postings[vocab_id]:
+            for name_id in self._postings_of(vocab_id):
                 if contribution > local.get(name_id, 0.0):
                     local[name_id] = contribution
         return local
+
+    def _postings_of(self, vocab_id: int) -> Sequence[int]:
+        """The names holding a listed word (of the candidate names only, when restricted)."""
+        if self._names is None:
+            return self.index.postings[vocab_id]
+        found = self._postings.get(vocab_id)
+        if found is None:
+            found = self._postings[vocab_id] = tuple(filter(self._names.__contains__, self.index.postings[vocab_id]))
+        return found
 
     def _best_term(self, entries: Entries, weight: float, floor: float) -> float:
         """The entries' best bound term (see the module docstring); cached like walks."""
