@@ -103,7 +103,8 @@ class CarriedMaps:
             for left, right in pairs
             if keyed_merge(tokens[left], tokens[right])
         }
-        starts, ids, codes = _columns(len(tokens), [], [], [], additions, shared)
+        none = np.zeros(0, dtype=np.intp)
+        starts, ids, codes = _columns(len(tokens), none, none, none, additions, shared)
         return cls(index.vocab, index.vocab_symbols, index.merged_from, symbols, starts, ids, codes, [*shared], merged)
 
     def numbers(self) -> list[int]:
@@ -229,33 +230,19 @@ class _HeldMaps(Mapping[Token, TokenMap]):
 
 
 def _columns(
-    count: int,
-    words: Ints | list[int],
-    ids: Ints | list[int],
-    codes: Ints | list[int],
-    additions: list[Addition],
-    shared: dict[Hit, int],
+    count: int, words: Ints, ids: Ints, codes: Ints, additions: list[Addition], shared: dict[Hit, int]
 ) -> tuple[Ints, Ints, Ints]:
     """Entries (a word's number, a listed word, a hit's number) and more entries with their hits, as columns
     sorted by word (a word's entries keep their order); new hits are numbered in ``shared``."""
-    added_codes = [shared.setdefault(hit, len(shared)) for _, _, hit in additions]
-    all_words = np.concatenate(
-        (
-            np.asarray(words, dtype=np.intp),
-            np.fromiter(map(itemgetter(0), additions), dtype=np.intp, count=len(additions)),
-        )
-    )
-    all_ids = np.concatenate(
-        (
-            np.asarray(ids, dtype=np.intp),
-            np.fromiter(map(itemgetter(1), additions), dtype=np.intp, count=len(additions)),
-        )
-    )
-    all_codes = np.concatenate((np.asarray(codes, dtype=np.intp), np.asarray(added_codes, dtype=np.intp)))
+    added = len(additions)
+    added_words = np.fromiter(map(itemgetter(0), additions), dtype=np.intp, count=added)
+    added_ids = np.fromiter(map(itemgetter(1), additions), dtype=np.intp, count=added)
+    added_codes = np.fromiter((shared.setdefault(hit, len(shared)) for _, _, hit in additions), np.intp, added)
+    all_words = np.concatenate((words, added_words))
     order = np.argsort(all_words, kind="stable")
     starts = np.zeros(count + 1, dtype=np.intp)
     np.cumsum(np.bincount(all_words, minlength=count), out=starts[1:])
-    return starts, all_ids[order], all_codes[order]
+    return starts, np.concatenate((ids, added_ids))[order], np.concatenate((codes, added_codes))[order]
 
 
 def _earlier_ids(

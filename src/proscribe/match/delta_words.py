@@ -18,7 +18,7 @@ slack of every word. The other words keep their facts as before.
 
 The columns repeat the floating-point operations of ``ChangedEntries._bound``,
 ``_token_reach`` and ``_net`` and of the check's per-word figures, term for term:
-a word's facts from here equal its facts from there (``tests/match/test_delta``),
+a word's facts from here equal its facts from there (``tests/match/test_delta_words.py``),
 and a form near the first stage's cut is added up again word by word
 (``delta_queries.NumberedQueries.keeping``).
 """
