@@ -405,19 +405,12 @@ def _filed_keys(
     return found
 
 
-def _similarity(
-    index: ScreeningIndex,
-    token: Token,
-    symbols: frozenset[str],
-    vocab_id: int,
-    keys_agree: tuple[bool, bool] | None = None,
-) -> tuple[float, str, int]:
+def _similarity(index: ScreeningIndex, token: Token, symbols: frozenset[str], vocab_id: int) -> Hit:
     text = token.text
     word = index.vocab[vocab_id]
     if text == word:
-        return 1.0, "exact", 0
-    mode = token_mode(token)
-    return token_similarity(text, word, symbols, index.symbols_of(vocab_id), token.consonantal, mode, keys_agree)
+        return _EXACT
+    return token_similarity(text, word, symbols, index.symbols_of(vocab_id), token.consonantal, token_mode(token))
 
 
 def _symbols(index: ScreeningIndex, token: Token) -> tuple[str, ...]:
