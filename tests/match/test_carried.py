@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import marshal
+import sys
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -129,3 +131,24 @@ def test_earlier_ids_match_text_symbols_and_kind(
         len(words_now),
     )
     assert found == [then.index(word) if word in then else -1 for word in now]
+
+
+def test_columns_that_do_not_fit_together_are_refused() -> None:
+    """A run part whose columns were cut or mixed is read as none (``RegisterIndex.load`` takes a ValueError
+    so), never as maps that point past their hits."""
+    starts, ids, codes = ([0, 2, 2], [0, 1], [0, 1])
+    hits = [(1.0, "exact", 0), (0.9, "fuzzy", 1)]
+
+    def data(columns: tuple[list[int], ...], hit_list: list[tuple[float, str, int]]) -> tuple[object, ...]:
+        encoded = tuple(b"".join(n.to_bytes(8, sys.byteorder, signed=True) for n in column) for column in columns)
+        return (["abc", "abd"], [(), ()], 2, hit_list, [(), None], encoded, {})
+
+    maps = CarriedMaps.from_data(data((starts, ids, codes), hits))
+    assert maps.map_of(0) == {0: hits[0], 1: hits[1]} and maps.map_of(1) is None
+    for columns, hit_list in (
+        ((starts, ids, codes[:1]), hits),  # a column cut short
+        ((starts[:2], ids, codes), hits),  # fewer starts than words
+        ((starts, ids, codes), hits[:1]),  # a hit number past the hits
+    ):
+        with pytest.raises(ValueError, match="carried maps"):
+            CarriedMaps.from_data(data(columns, hit_list))

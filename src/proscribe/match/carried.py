@@ -188,7 +188,7 @@ class CarriedMaps:
         vocab, vocab_symbols, merged_from, hits, symbols, columns, merged = data
         starts, ids, codes = (np.frombuffer(column, dtype=np.int64).astype(np.intp) for column in columns)
         if len(starts) != len(symbols) + 1 or len(ids) != len(codes) or (len(ids) and codes.max() >= len(hits)):
-            raise ValueError("carried maps: columns of different lengths")
+            raise ValueError("carried maps: columns that do not fit together (one cut short, or a hit past the hits)")
         joined = {text: dict(zip(ids_, hits_, strict=True)) for text, (ids_, hits_) in merged.items()}
         return cls(vocab, vocab_symbols, int(merged_from), list(symbols), starts, ids, codes, list(hits), joined)
 
